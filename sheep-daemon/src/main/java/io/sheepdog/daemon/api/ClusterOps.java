@@ -1,0 +1,15 @@
+package io.sheepdog.daemon.api;
+
+import java.util.List;
+
+/** Cluster-wide administration: format, status, members. Blocking; callers run it off the event loop. */
+public interface ClusterOps {
+
+    /** Formats the cluster with a default copy count. Refused if formatted already unless {@code force}. */
+    void format(int copies, boolean strict, boolean force) throws SheepException;
+
+    ClusterInfo info() throws SheepException;
+
+    /** Every member with its space figures; exactly one has {@code self} set. */
+    List<NodeInfo> nodes() throws SheepException;
+}

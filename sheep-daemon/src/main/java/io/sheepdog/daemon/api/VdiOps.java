@@ -1,0 +1,32 @@
+package io.sheepdog.daemon.api;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * VDI administration and VDI-level I/O. The administrative calls block (callers run them off the event loop); the
+ * I/O calls are asynchronous and fail their future with a {@link SheepException}.
+ */
+public interface VdiOps {
+
+    /** Creates a thin VDI; {@code copies} 0 means the cluster default. */
+    VdiInfo create(String name, long size, int copies) throws SheepException;
+
+    /** Every VDI, sorted by name. */
+    List<VdiInfo> list() throws SheepException;
+
+    VdiInfo lookup(String name) throws SheepException;
+
+    /** Deletes the VDI and all its objects. */
+    void delete(String name) throws SheepException;
+
+    /** Reads {@code length} bytes at {@code offset} of the VDI; the caller releases the buffer. */
+    CompletableFuture<ByteBuf> read(int vid, long offset, int length);
+
+    /** Writes {@code data} at {@code offset}; the caller keeps ownership of {@code data}. */
+    CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua);
+
+    /** Makes every completed write to the VDI durable. */
+    CompletableFuture<Void> flush(int vid);
+}
