@@ -39,7 +39,9 @@ public enum ResultCode {
     /** The operation is not supported by this daemon. */
     NOT_SUPPORTED(0x10, 1),
     /** The VDI is in use (attached) and the operation needs it detached. */
-    VDI_LOCKED(0x11, 1);
+    VDI_LOCKED(0x11, 1),
+    /** Client side only, never sent: the daemon could not be reached or the connection broke. */
+    NETWORK_ERROR(0xfe, 2);
 
     private static final ResultCode[] BY_CODE = new ResultCode[256];
 
