@@ -1,0 +1,24 @@
+package io.sheepdog.membership;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A node's stable id: FNV-1a of its listen address and port, so the same daemon at the same address keeps its id
+ * across restarts, and {@code collie node list} shows the same id on every node.
+ *
+ * @param value the 64-bit id
+ */
+public record NodeId(long value) {
+
+    /** The id of the daemon listening on {@code address:port}. */
+    public static NodeId of(InetAddress address, int port) {
+        long h = Fnv1a.hash(address.getHostAddress().getBytes(StandardCharsets.US_ASCII));
+        return new NodeId(Fnv1a.hashLong(port, h));
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%016x", value);
+    }
+}

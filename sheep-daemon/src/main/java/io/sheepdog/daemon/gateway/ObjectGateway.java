@@ -1,0 +1,35 @@
+package io.sheepdog.daemon.gateway;
+
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asynchronous object I/O for the VDI layer. Futures fail with {@link io.sheepdog.daemon.api.SheepException}
+ * carrying the result code (NO_SPACE, CHECKSUM, EIO, ...). The caller orders requests to one object (see
+ * {@link KeyedSerializer}); requests to different objects run in parallel. Buffers passed in must stay valid until
+ * the future completes.
+ */
+public interface ObjectGateway {
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset} of the object into {@code dst}; holes read as zero. */
+    CompletableFuture<Void> read(long oid, long offset, ByteBuffer dst);
+
+    /**
+     * Writes {@code src} at {@code offset}. With {@code create} the object is created afresh: whatever an object of
+     * that id held before (a leftover of a deleted VDI) is dropped first, so unwritten ranges read as zero.
+     */
+    CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, boolean create, boolean fua);
+
+    /** Zeroes a range; with {@code discard} the range is deallocated. */
+    CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua);
+
+    /** Removes the object. */
+    CompletableFuture<Void> remove(long oid);
+
+    /** Which 4 KiB blocks of the object are allocated. */
+    CompletableFuture<BitSet> allocation(long oid);
+
+    /** Durability barrier over every completed write. */
+    CompletableFuture<Void> flush();
+}

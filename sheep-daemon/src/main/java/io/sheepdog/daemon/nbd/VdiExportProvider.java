@@ -1,0 +1,37 @@
+package io.sheepdog.daemon.nbd;
+
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.vdi.VdiService;
+import io.sheepdog.nbd.BlockDevice;
+import io.sheepdog.nbd.ExportProvider;
+import java.util.List;
+import java.util.Optional;
+
+/** Exports every VDI under its name. Lookups are in-memory: the event loop never waits on disk here. */
+public final class VdiExportProvider implements ExportProvider {
+    private final VdiService vdis;
+
+    public VdiExportProvider(VdiService vdis) {
+        this.vdis = vdis;
+    }
+
+    @Override
+    public Optional<BlockDevice> open(String name) {
+        return vdis.inode(name).map(inode -> new VdiBlockDevice(inode, vdis.io()));
+    }
+
+    @Override
+    public List<ExportDescription> list() {
+        try {
+            return vdis.list().stream().map(VdiExportProvider::describe).toList();
+        } catch (SheepException e) {
+            return List.of();
+        }
+    }
+
+    private static ExportDescription describe(VdiInfo v) {
+        return new ExportDescription(v.name(), String.format("sheepdog VDI %s (id %06x, %d bytes, %d copies)",
+                v.name(), v.vid(), v.size(), v.copies()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.sheepdog.daemon.vdi;
+
+import static io.sheepdog.daemon.vdi.InodeLayout.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Encodes and decodes inode objects laid out as {@link InodeLayout} describes. */
+public final class InodeCodec {
+    private InodeCodec() {
+    }
+
+    /** The header block of {@code record}, {@link InodeLayout#HEADER_SIZE} bytes ready to write. */
+    public static ByteBuffer encodeHeader(VdiRecord record) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] name = record.name().getBytes(StandardCharsets.UTF_8);
+        byte[] tag = record.tag().getBytes(StandardCharsets.UTF_8);
+        b.putInt(0, MAGIC);
+        b.putShort(4, (short) VERSION);
+        b.putShort(6, (short) name.length);
+        b.put(NAME_OFFSET, name);
+        b.putLong(SIZE_OFFSET, record.size());
+        b.putLong(CTIME_OFFSET, record.createdMillis());
+        b.putInt(VID_OFFSET, record.vid());
+        b.putInt(PARENT_OFFSET, record.parentVid());
+        b.putInt(SNAPSHOT_OFFSET, record.snapshotId());
+        b.put(COPIES_OFFSET, (byte) record.copies());
+        b.put(SHIFT_OFFSET, (byte) Integer.numberOfTrailingZeros(io.sheepdog.store.ObjectLayout.OBJECT_SIZE));
+        b.putShort(TAG_LENGTH_OFFSET, (short) tag.length);
+        b.put(TAG_OFFSET, tag);
+        return b;
+    }
+
+    /** Decodes a header block; throws {@link IllegalArgumentException} if it is not an inode. */
+    public static VdiRecord decodeHeader(ByteBuffer header) {
+        ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int base = b.position();
+        if (b.getInt(base) != MAGIC) {
+            throw new IllegalArgumentException("not an inode object (bad magic)");
+        }
+        int version = b.getShort(base + 4) & 0xffff;
+        if (version != VERSION) {
+            throw new IllegalArgumentException("inode layout version " + version + " is not supported");
+        }
+        String name = string(b, base + NAME_OFFSET, b.getShort(base + 6) & 0xffff);
+        String tag = string(b, base + TAG_OFFSET, b.getShort(base + TAG_LENGTH_OFFSET) & 0xffff);
+        return new VdiRecord(name, b.getInt(base + VID_OFFSET), b.getLong(base + SIZE_OFFSET),
+                b.getLong(base + CTIME_OFFSET), b.get(base + COPIES_OFFSET) & 0xff, b.getInt(base + SNAPSHOT_OFFSET),
+                tag, b.getInt(base + PARENT_OFFSET));
+    }
+
+    /** Decodes {@code count} map entries. */
+    public static int[] decodeMap(ByteBuffer map, int count) {
+        ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int[] m = new int[count];
+        for (int i = 0; i < count; i++) {
+            m[i] = b.getInt(b.position() + i * MAP_ENTRY_SIZE);
+        }
+        return m;
+    }
+
+    /** One map entry ready to write at {@link InodeLayout#mapEntryOffset(int)}. */
+    public static ByteBuffer encodeMapEntry(int dataVid) {
+        return ByteBuffer.allocate(MAP_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN).putInt(0, dataVid);
+    }
+
+    private static String string(ByteBuffer b, int offset, int length) {
+        if (length > VdiRecord.MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("corrupt inode: string length " + length);
+        }
+        byte[] bytes = new byte[length];
+        b.get(offset, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
