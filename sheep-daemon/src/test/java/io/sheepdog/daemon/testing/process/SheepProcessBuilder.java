@@ -1,0 +1,60 @@
+package io.sheepdog.daemon.testing.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Options of a {@link SheepProcess}; {@link #start()} launches it. */
+public final class SheepProcessBuilder {
+    final Path workDir;
+    Path storeDir;
+    final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC",
+            "-Dio.netty.leakDetection.level=advanced"));
+    final List<String> daemonArgs = new ArrayList<>();
+    Duration readyTimeout = Duration.ofSeconds(60);
+    int port;
+    int nbdPort;
+
+    SheepProcessBuilder(Path workDir) {
+        this.workDir = workDir.toAbsolutePath();
+    }
+
+    /** The store directory; WORK/store by default. */
+    public SheepProcessBuilder storeDir(Path value) {
+        this.storeDir = value.toAbsolutePath();
+        return this;
+    }
+
+    /** Fixed ports instead of free ones picked at start. */
+    public SheepProcessBuilder ports(int sheepPort, int nbdPortValue) {
+        if (sheepPort <= 0 || nbdPortValue <= 0) {
+            throw new IllegalArgumentException("ports must be positive");
+        }
+        this.port = sheepPort;
+        this.nbdPort = nbdPortValue;
+        return this;
+    }
+
+    /** Extra JVM options of the daemon, after the defaults (-Xmx512m, serial GC, Netty leak detection). */
+    public SheepProcessBuilder jvmArgs(String... args) {
+        jvmArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /** Extra daemon options, placed before the store directory (for example "--debug"). */
+    public SheepProcessBuilder daemonArgs(String... args) {
+        daemonArgs.addAll(List.of(args));
+        return this;
+    }
+
+    public SheepProcessBuilder readyTimeout(Duration value) {
+        this.readyTimeout = value;
+        return this;
+    }
+
+    /** Starts the daemon and waits until it is ready; see {@link SheepProcess#startAgain()}. */
+    public SheepProcess start() {
+        return new SheepProcess(this).startAgain();
+    }
+}
