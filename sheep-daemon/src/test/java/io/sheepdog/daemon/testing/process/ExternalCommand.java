@@ -35,6 +35,8 @@ public final class ExternalCommand {
     private Duration timeout = Duration.ofMinutes(2);
     private Path directory;
     private String stdin;
+    private Path stdinFile;
+    private Path stdoutFile;
     private boolean mergeStderr = true;
 
     private ExternalCommand(List<String> command) {
@@ -85,6 +87,22 @@ public final class ExternalCommand {
         return this;
     }
 
+    /** Feeds the bytes of {@code file} to the program's stdin (binary data, for example). */
+    public ExternalCommand stdin(Path file) {
+        this.stdinFile = file;
+        return this;
+    }
+
+    /**
+     * Sends stdout to {@code file} (binary output, for example) instead of capturing it; stderr is then captured
+     * on its own and {@link CommandResult#stdout()} is empty.
+     */
+    public ExternalCommand stdoutTo(Path file) {
+        this.stdoutFile = file;
+        this.mergeStderr = false;
+        return this;
+    }
+
     /** Keeps stderr apart from stdout (for output that is parsed, such as JSON); by default they are merged. */
     public ExternalCommand separateStderr() {
         this.mergeStderr = false;
@@ -101,15 +119,18 @@ public final class ExternalCommand {
         Path err = null;
         Path in = null;
         try {
-            out = Files.createTempFile("cmd-out", ".txt");
+            out = stdoutFile != null ? null : Files.createTempFile("cmd-out", ".txt");
             err = mergeStderr ? null : Files.createTempFile("cmd-err", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectOutput(out != null ? out.toFile() : stdoutFile.toFile());
             if (err == null) {
                 pb.redirectErrorStream(true);
             } else {
                 pb.redirectError(err.toFile());
             }
-            if (stdin != null) {
+            if (stdinFile != null) {
+                pb.redirectInput(stdinFile.toFile());
+            } else if (stdin != null) {
                 in = Files.writeString(Files.createTempFile("cmd-in", ".txt"), stdin);
                 pb.redirectInput(in.toFile());
             } else {
@@ -146,8 +167,8 @@ public final class ExternalCommand {
             ProcessReaper.release(p);
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        String stderr = err == null ? "" : Files.readString(err, StandardCharsets.UTF_8);
+        String stdout = out == null ? "" : new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+        String stderr = err == null ? "" : new String(Files.readAllBytes(err), StandardCharsets.UTF_8);
         return new CommandResult(command, p.exitValue(), stdout, stderr, timedOut, elapsed);
     }
 
