@@ -32,9 +32,21 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
         return lines[lines.length - 1].strip();
     }
 
+    /** The command as one line; a long or multi-line argument (an inline script) is cut to its first line. */
+    public String commandLine() {
+        StringBuilder sb = new StringBuilder();
+        for (String arg : command) {
+            String first = arg.lines().findFirst().orElse("");
+            boolean cut = first.length() > 120 || !first.equals(arg);
+            sb.append(sb.length() == 0 ? "" : " ").append(cut ? "'" + first.substring(0, Math.min(first.length(),
+                    120)) + "...'" : arg);
+        }
+        return sb.toString();
+    }
+
     /** A description for assertion messages: the command, how it ended, and its output. */
     public String describe() {
-        return String.format("%s%n  %s after %d ms; output:%n%s", String.join(" ", command),
+        return String.format("%s%n  %s after %d ms; output:%n%s", commandLine(),
                 timedOut ? "TIMED OUT (killed)" : "exited " + exitCode, elapsed.toMillis(), output());
     }
 }
