@@ -9,7 +9,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +111,13 @@ public final class SheepProcess implements AutoCloseable {
             Files.deleteIfExists(pidFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + workDir, e);
+        }
+        try {
+            // Restarts append to one console file; a marker tells the runs apart.
+            Files.writeString(consoleFile(), "==== " + Instant.now() + " starting " + String.join(" ", command())
+                    + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + consoleFile(), e);
         }
         ProcessBuilder pb = new ProcessBuilder(command()).directory(workDir.toFile())
                 .redirectErrorStream(true)
