@@ -1,0 +1,101 @@
+package io.sheepdog.nbd.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Decodes what a client sends during the fixed newstyle handshake (proto.md "Newstyle negotiation"): first its
+ * 32-bit flags ({@link NbdClientFlags}), then options as {@link NbdOptionRequest}s.
+ *
+ * <p>At most one message is emitted per {@link #decode} call, so that the handler can replace this decoder right
+ * after the option that ends the handshake: the bytes that follow are then forwarded, undecoded, to the
+ * transmission-phase decoder that takes its place.
+ *
+ * <p>A bad option magic or an option longer than {@link NbdProtocol#MAX_OPTION_DATA_LENGTH} is a
+ * {@link NbdProtocolException}; the decoder then enters {@link State#BAD_MESSAGE} and discards all further input.
+ */
+public final class NbdHandshakeDecoder extends ByteToMessageDecoder {
+
+    /** Where the decoder is in the client's byte stream. */
+    public enum State {
+        /** Waiting for the 4-byte client flags. */
+        AWAIT_CLIENT_FLAGS,
+        /** Waiting for a 16-byte option header (IHAVEOPT, option, length). */
+        AWAIT_OPTION_HEADER,
+        /** Header read; waiting for all of the option's data. */
+        AWAIT_OPTION_DATA,
+        /** The stream is corrupt; everything is discarded until the connection closes. */
+        BAD_MESSAGE
+    }
+
+    private final int maxOptionDataLength;
+    private State state = State.AWAIT_CLIENT_FLAGS;
+    private int optionCode;
+    private int optionLength;
+
+    /** A decoder accepting options of up to {@link NbdProtocol#MAX_OPTION_DATA_LENGTH} data bytes. */
+    public NbdHandshakeDecoder() {
+        this(NbdProtocol.MAX_OPTION_DATA_LENGTH);
+    }
+
+    /** A decoder accepting options of up to {@code maxOptionDataLength} data bytes. */
+    public NbdHandshakeDecoder(int maxOptionDataLength) {
+        if (maxOptionDataLength < NbdProtocol.MAX_STRING_LENGTH + 8) {
+            throw new IllegalArgumentException("maxOptionDataLength too small: " + maxOptionDataLength);
+        }
+        this.maxOptionDataLength = maxOptionDataLength;
+    }
+
+    /** The current state. */
+    public State state() {
+        return state;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state == State.BAD_MESSAGE) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (state == State.AWAIT_CLIENT_FLAGS) {
+            if (in.readableBytes() < 4) {
+                return;
+            }
+            out.add(new NbdClientFlags(in.readInt()));
+            state = State.AWAIT_OPTION_HEADER;
+            return;
+        }
+        if (state == State.AWAIT_OPTION_HEADER) {
+            if (in.readableBytes() < NbdProtocol.OPTION_HEADER_LENGTH) {
+                return;
+            }
+            long magic = in.readLong();
+            if (magic != NbdProtocol.IHAVEOPT) {
+                throw fail(in, "bad option magic 0x" + Long.toHexString(magic));
+            }
+            optionCode = in.readInt();
+            long length = in.readUnsignedInt();
+            if (length > maxOptionDataLength) {
+                throw fail(in, "option " + Integer.toUnsignedString(optionCode) + " has " + length
+                        + " data bytes, more than " + maxOptionDataLength);
+            }
+            optionLength = (int) length;
+            state = State.AWAIT_OPTION_DATA;
+        }
+        // state is AWAIT_OPTION_DATA
+        if (in.readableBytes() < optionLength) {
+            return;
+        }
+        ByteBuf data = in.readSlice(optionLength);
+        state = State.AWAIT_OPTION_HEADER;
+        out.add(NbdOptionParser.parse(optionCode, data));
+    }
+
+    private NbdProtocolException fail(ByteBuf in, String reason) {
+        state = State.BAD_MESSAGE;
+        in.skipBytes(in.readableBytes());
+        return new NbdProtocolException(reason);
+    }
+}

@@ -1,0 +1,199 @@
+package io.sheepdog.nbd.server;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.sheepdog.nbd.BlockDevice;
+import io.sheepdog.nbd.BlockDeviceException;
+import io.sheepdog.nbd.ExportProvider;
+import io.sheepdog.nbd.codec.NbdClientFlag;
+import io.sheepdog.nbd.codec.NbdClientFlags;
+import io.sheepdog.nbd.codec.NbdExportNameReply;
+import io.sheepdog.nbd.codec.NbdHandshakeFlag;
+import io.sheepdog.nbd.codec.NbdOption;
+import io.sheepdog.nbd.codec.NbdOptionReply;
+import io.sheepdog.nbd.codec.NbdOptionReplyType;
+import io.sheepdog.nbd.codec.NbdOptionRequest;
+import io.sheepdog.nbd.codec.NbdReplyEncoder;
+import io.sheepdog.nbd.codec.NbdRequestDecoder;
+import io.sheepdog.nbd.codec.NbdServerGreeting;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the fixed newstyle handshake of one connection (proto.md "Fixed newstyle negotiation", "Option types").
+ * Sends the greeting when the channel becomes active, answers options, and when NBD_OPT_EXPORT_NAME or
+ * NBD_OPT_GO succeeds replaces the handshake stages with the transmission stages.
+ *
+ * <p>Supported: EXPORT_NAME, ABORT, LIST, INFO, GO (NBD_INFO_EXPORT, NAME, DESCRIPTION, BLOCK_SIZE),
+ * STRUCTURED_REPLY, LIST_META_CONTEXT and SET_META_CONTEXT (base:allocation). STARTTLS is refused by policy
+ * (NOTLS mode); every other option gets NBD_REP_ERR_UNSUP.
+ */
+final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NbdHandshakeHandler.class);
+    private static final int HANDSHAKE_FLAGS = NbdHandshakeFlag.FIXED_NEWSTYLE.mask() | NbdHandshakeFlag.NO_ZEROES.mask();
+
+    private final NbdServerConfig config;
+    private final ExportProvider exports;
+    private final NbdMetaContexts metaContexts = new NbdMetaContexts();
+    private boolean noZeroes;
+    private boolean structuredReplies;
+
+    NbdHandshakeHandler(NbdServerConfig config, ExportProvider exports) {
+        this.config = config;
+        this.exports = exports;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        LOG.debug("{} handshake: sending greeting", ctx.channel());
+        ctx.writeAndFlush(new NbdServerGreeting(HANDSHAKE_FLAGS));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof NbdClientFlags flags) {
+            onClientFlags(ctx, flags);
+        } else if (msg instanceof NbdOptionRequest option) {
+            onOption(ctx, option);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        NbdErrors.logConnectionFailure(LOG, ctx, "handshake", cause);
+        ctx.close();
+    }
+
+    private void onClientFlags(ChannelHandlerContext ctx, NbdClientFlags flags) {
+        if (flags.unknownBits() != 0) {
+            // proto.md "Client flags": the server MUST drop the connection
+            LOG.debug("{} unknown client flags 0x{}; closing", ctx.channel(), Integer.toHexString(flags.flags()));
+            ctx.close();
+            return;
+        }
+        noZeroes = flags.has(NbdClientFlag.C_NO_ZEROES);
+        LOG.debug("{} client flags 0x{}", ctx.channel(), Integer.toHexString(flags.flags()));
+    }
+
+    private void onOption(ChannelHandlerContext ctx, NbdOptionRequest option) {
+        LOG.debug("{} option {}", ctx.channel(), option);
+        if (option instanceof NbdOptionRequest.ExportName exportName) {
+            exportName(ctx, exportName.name());
+        } else if (option instanceof NbdOptionRequest.Info info) {
+            info(ctx, info);
+        } else if (option instanceof NbdOptionRequest.MetaContext meta) {
+            metaContexts.answer(meta, structuredReplies).forEach(ctx::write);
+            ctx.flush();
+        } else if (option instanceof NbdOptionRequest.Malformed malformed) {
+            if (malformed.code() == NbdOption.EXPORT_NAME.code()) {
+                ctx.close(); // EXPORT_NAME cannot be answered with an error
+            } else {
+                error(ctx, malformed.code(), NbdOptionReplyType.ERR_INVALID, malformed.reason());
+            }
+        } else {
+            bare(ctx, (NbdOptionRequest.Bare) option);
+        }
+    }
+
+    private void bare(ChannelHandlerContext ctx, NbdOptionRequest.Bare option) {
+        int code = option.code();
+        NbdOption known = NbdOption.lookup(code).orElse(null);
+        if (known == NbdOption.ABORT) {
+            ctx.writeAndFlush(new NbdOptionReply.Ack(code)).addListener(ChannelFutureListener.CLOSE);
+        } else if (known == NbdOption.LIST) {
+            if (option.dataLength() != 0) {
+                error(ctx, code, NbdOptionReplyType.ERR_INVALID, "NBD_OPT_LIST takes no data");
+                return;
+            }
+            for (ExportProvider.ExportDescription export : exports.list()) {
+                String description = export.description() == null ? "" : export.description();
+                ctx.write(new NbdOptionReply.Server(code, export.name(), description));
+            }
+            ctx.writeAndFlush(new NbdOptionReply.Ack(code));
+        } else if (known == NbdOption.STARTTLS) {
+            error(ctx, code, NbdOptionReplyType.ERR_POLICY, "TLS is not offered by this server");
+        } else if (known == NbdOption.STRUCTURED_REPLY) {
+            if (option.dataLength() != 0) {
+                error(ctx, code, NbdOptionReplyType.ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
+                return;
+            }
+            structuredReplies = true;
+            ctx.writeAndFlush(new NbdOptionReply.Ack(code));
+        } else {
+            error(ctx, code, NbdOptionReplyType.ERR_UNSUP, "unsupported option " + Integer.toUnsignedString(code));
+        }
+    }
+
+    private void exportName(ChannelHandlerContext ctx, String name) {
+        BlockDevice device;
+        try {
+            device = exports.open(name).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("{} opening export '{}' failed", ctx.channel(), name, e);
+            device = null;
+        }
+        if (device == null) {
+            // NBD_OPT_EXPORT_NAME has no error reply: the spec mandates terminating the session
+            LOG.info("{} NBD_OPT_EXPORT_NAME for unknown export '{}'; closing", ctx.channel(), name);
+            ctx.close();
+            return;
+        }
+        int flags = NbdExportFlags.of(device, structuredReplies);
+        ctx.writeAndFlush(new NbdExportNameReply(device.size(), flags, noZeroes));
+        enterTransmission(ctx, name, device, flags);
+    }
+
+    private void info(ChannelHandlerContext ctx, NbdOptionRequest.Info info) {
+        int code = info.code();
+        Optional<BlockDevice> opened;
+        try {
+            opened = exports.open(info.name());
+        } catch (BlockDeviceException e) {
+            error(ctx, code, NbdErrors.optionReplyFor(e.error()), "cannot open export: " + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("{} opening export '{}' failed", ctx.channel(), info.name(), e);
+            error(ctx, code, NbdOptionReplyType.ERR_UNKNOWN, "cannot open export: " + e);
+            return;
+        }
+        if (opened.isEmpty()) {
+            error(ctx, code, NbdOptionReplyType.ERR_UNKNOWN, "unknown export '" + info.name() + "'");
+            return;
+        }
+        BlockDevice device = opened.get();
+        int flags = NbdExportFlags.of(device, structuredReplies);
+        NbdExportInfo.replies(info, device.size(), flags, config.maxPayload(), exports).forEach(ctx::write);
+        ctx.writeAndFlush(new NbdOptionReply.Ack(code));
+        if (info.option() == NbdOption.GO) {
+            enterTransmission(ctx, info.name(), device, flags);
+        } else {
+            NbdErrors.closeQuietly(device, LOG);
+        }
+    }
+
+    private void error(ChannelHandlerContext ctx, int option, NbdOptionReplyType type, String message) {
+        ctx.writeAndFlush(new NbdOptionReply.Error(option, type, NbdErrors.truncate(message)));
+    }
+
+    private void enterTransmission(ChannelHandlerContext ctx, String name, BlockDevice device, int flags) {
+        NbdSession session = new NbdSession(name, device, flags, structuredReplies,
+                structuredReplies && metaContexts.baseAllocationSelectedFor(name), config.maxPayload());
+        LOG.debug("{} entering transmission: {}", ctx.channel(), session);
+        // Order matters: the new handler must be in place before the old decoder is removed, because removing it
+        // forwards any bytes it has buffered (requests sent right after the option) to the new decoder.
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.replace(this, NbdServerInitializer.TRANSMISSION_HANDLER,
+                new NbdTransmissionHandler(session, config.maxInFlightRequests()));
+        pipeline.replace(NbdServerInitializer.HANDSHAKE_ENCODER, NbdServerInitializer.REPLY_ENCODER,
+                new NbdReplyEncoder());
+        pipeline.replace(NbdServerInitializer.HANDSHAKE_DECODER, NbdServerInitializer.REQUEST_DECODER,
+                new NbdRequestDecoder(config.maxPayload()));
+    }
+}

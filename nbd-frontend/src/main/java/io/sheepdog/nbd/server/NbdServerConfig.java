@@ -1,0 +1,90 @@
+package io.sheepdog.nbd.server;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.sheepdog.nbd.codec.NbdProtocol;
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * Configuration of an {@link NbdServer}, validated on construction.
+ *
+ * @param bindAddress         address to listen on
+ * @param port                TCP port; 0 picks a free one (see {@link NbdServer#start()})
+ * @param maxPayload          largest READ/WRITE payload in bytes, advertised in NBD_INFO_BLOCK_SIZE; a WRITE
+ *                            carrying more closes the connection. At least {@link #PREFERRED_BLOCK_SIZE}.
+ * @param eventLoopThreads    Netty event loop threads; 0 means Netty's default (twice the cores)
+ * @param maxInFlightRequests requests of one connection the device may be working on before the server stops
+ *                            reading from that connection (back-pressure)
+ */
+public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload, int eventLoopThreads,
+                              int maxInFlightRequests) {
+
+    /** The IANA port for NBD. */
+    public static final int DEFAULT_PORT = 10809;
+    /** 32 MiB, the largest payload every client may assume. */
+    public static final int DEFAULT_MAX_PAYLOAD = NbdProtocol.DEFAULT_MAX_PAYLOAD;
+    /** Default for {@link #maxInFlightRequests}. */
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 256;
+    /** Advertised minimum block size: requests need no alignment. */
+    public static final int MINIMUM_BLOCK_SIZE = 1;
+    /** Advertised preferred block size. */
+    public static final int PREFERRED_BLOCK_SIZE = 4096;
+    /** Upper bound for {@link #maxPayload}, keeping buffers and reply lengths far from int overflow. */
+    public static final int MAX_MAX_PAYLOAD = 1 << 30;
+
+    public NbdServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        checkArgument(port >= 0 && port <= 65535, "port out of range: %s", port);
+        checkArgument(maxPayload >= PREFERRED_BLOCK_SIZE && maxPayload <= MAX_MAX_PAYLOAD,
+                "maxPayload must be in [%s, %s]: %s", PREFERRED_BLOCK_SIZE, MAX_MAX_PAYLOAD, maxPayload);
+        checkArgument(eventLoopThreads >= 0, "eventLoopThreads must not be negative: %s", eventLoopThreads);
+        checkArgument(maxInFlightRequests >= 1, "maxInFlightRequests must be positive: %s", maxInFlightRequests);
+    }
+
+    /** A builder starting from the defaults: loopback, port 10809, 32 MiB payloads, default threads. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link NbdServerConfig}s. */
+    public static final class Builder {
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private int port = DEFAULT_PORT;
+        private int maxPayload = DEFAULT_MAX_PAYLOAD;
+        private int eventLoopThreads;
+        private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(InetAddress value) {
+            this.bindAddress = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder maxPayload(int value) {
+            this.maxPayload = value;
+            return this;
+        }
+
+        public Builder eventLoopThreads(int value) {
+            this.eventLoopThreads = value;
+            return this;
+        }
+
+        public Builder maxInFlightRequests(int value) {
+            this.maxInFlightRequests = value;
+            return this;
+        }
+
+        public NbdServerConfig build() {
+            return new NbdServerConfig(bindAddress, port, maxPayload, eventLoopThreads, maxInFlightRequests);
+        }
+    }
+}

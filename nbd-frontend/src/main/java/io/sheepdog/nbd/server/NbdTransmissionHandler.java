@@ -1,0 +1,260 @@
+package io.sheepdog.nbd.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.sheepdog.nbd.BlockDevice;
+import io.sheepdog.nbd.BlockDeviceException;
+import io.sheepdog.nbd.NbdError;
+import io.sheepdog.nbd.codec.NbdCommandFlag;
+import io.sheepdog.nbd.codec.NbdProtocol;
+import io.sheepdog.nbd.codec.NbdReply;
+import io.sheepdog.nbd.codec.NbdRequest;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the transmission phase of one connection (proto.md "Transmission", "Request types").
+ *
+ * <p>Each valid request goes to the {@link BlockDevice} at once; its reply is written on the event loop when the
+ * device's future completes, so replies leave in completion order, not request order (which the spec allows).
+ * Invalid requests are answered without touching the device. The event loop never waits: back-pressure comes
+ * from turning off auto-read while {@code maxInFlight} requests are pending or the channel is not writable.
+ *
+ * <p>NBD_CMD_DISC stops reading, lets the pending requests finish and be answered, then closes. The device is
+ * closed once the channel is closed and nothing is pending on it any more.
+ *
+ * <p>Buffer ownership: a WRITE's payload is released after the device's future completes; a READ's buffer is
+ * handed to the reply and released by the transport after it is written (or on failure).
+ */
+final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NbdTransmissionHandler.class);
+
+    private final NbdSession session;
+    private final BlockDevice device;
+    private final NbdRequestValidator validator;
+    private final NbdReplies replies;
+    private final int maxInFlight;
+    private final int maxDescriptors;
+    private int inFlight;
+    private boolean disconnecting;
+    private boolean inactive;
+    private boolean deviceClosed;
+
+    NbdTransmissionHandler(NbdSession session, int maxInFlight) {
+        this.session = session;
+        this.device = session.device();
+        this.validator = new NbdRequestValidator(session);
+        this.replies = new NbdReplies(session.structuredReplies());
+        this.maxInFlight = maxInFlight;
+        // a chunk's variable part must not exceed the maximum payload; each descriptor takes 8 bytes
+        this.maxDescriptors = Math.min(NbdProtocol.MAX_BLOCK_STATUS_DESCRIPTORS, (session.maxPayload() - 4) / 8);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            // closed while the handshake was switching over: channelInactive will not come
+            inactive = true;
+            maybeCloseDevice();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof NbdRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (disconnecting) {
+            ReferenceCountUtil.release(msg); // the client must not send anything after NBD_CMD_DISC
+            return;
+        }
+        if (request instanceof NbdRequest.Disconnect) {
+            onDisconnect(ctx);
+            return;
+        }
+        Optional<NbdRequestValidator.Rejection> rejection = validator.check(request);
+        if (rejection.isPresent()) {
+            ReferenceCountUtil.release(request);
+            LOG.debug("{} rejecting {}: {}", ctx.channel(), request, rejection.get().message());
+            write(ctx, replies.error(request.cookie(), rejection.get().error(), rejection.get().message()));
+            return;
+        }
+        dispatch(ctx, request);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        inactive = true;
+        LOG.debug("{} closed with {} requests in flight", ctx.channel(), inFlight);
+        maybeCloseDevice();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        NbdErrors.logConnectionFailure(LOG, ctx, "transmission", cause);
+        ctx.close();
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, NbdRequest request) {
+        inFlight++;
+        updateReading(ctx);
+        CompletableFuture<NbdReply> future;
+        try {
+            future = execute(request);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e); // a device that throws instead of failing its future
+        }
+        EventExecutor loop = ctx.executor();
+        future.whenComplete((reply, error) -> {
+            if (loop.inEventLoop()) {
+                complete(ctx, request, reply, error);
+                return;
+            }
+            try {
+                loop.execute(() -> complete(ctx, request, reply, error));
+            } catch (RejectedExecutionException e) {
+                // the server is shutting down and the connection is gone; only the buffers are left to free
+                ReferenceCountUtil.release(reply);
+                ReferenceCountUtil.release(request);
+            }
+        });
+    }
+
+    private CompletableFuture<NbdReply> execute(NbdRequest request) {
+        long cookie = request.cookie();
+        boolean fua = request.has(NbdCommandFlag.FUA);
+        if (request instanceof NbdRequest.Read read) {
+            return read(read);
+        } else if (request instanceof NbdRequest.Write write) {
+            if (write.length() == 0) {
+                return CompletableFuture.completedFuture(replies.ok(cookie));
+            }
+            return device.write(write.offset(), write.content(), fua).thenApply(v -> replies.ok(cookie));
+        } else if (request instanceof NbdRequest.Flush) {
+            return device.flush().thenApply(v -> replies.ok(cookie));
+        } else if (request instanceof NbdRequest.Trim trim) {
+            if (trim.length() == 0) {
+                return CompletableFuture.completedFuture(replies.ok(cookie));
+            }
+            return device.trim(trim.offset(), trim.length(), fua).thenApply(v -> replies.ok(cookie));
+        } else if (request instanceof NbdRequest.WriteZeroes zeroes) {
+            if (zeroes.length() == 0) {
+                return CompletableFuture.completedFuture(replies.ok(cookie));
+            }
+            return device.writeZeroes(zeroes.offset(), zeroes.length(), zeroes.has(NbdCommandFlag.NO_HOLE), fua)
+                    .thenApply(v -> replies.ok(cookie));
+        } else if (request instanceof NbdRequest.BlockStatus status) {
+            long bytesToEnd = device.size() - status.offset();
+            boolean reqOne = status.has(NbdCommandFlag.REQ_ONE);
+            return device.blockStatus(status.offset(), status.length())
+                    .thenApply(extents -> replies.blockStatus(cookie, NbdBlockStatusMapper.map(extents,
+                            status.length(), bytesToEnd, reqOne, maxDescriptors)));
+        } else if (request instanceof NbdRequest.Cache) {
+            // a hint with no required effect; the device has no cache to warm
+            return CompletableFuture.completedFuture(replies.ok(cookie));
+        }
+        throw new IllegalStateException("request passed validation but has no handler: " + request);
+    }
+
+    private CompletableFuture<NbdReply> read(NbdRequest.Read read) {
+        if (read.length() == 0) {
+            return CompletableFuture.completedFuture(replies.emptyRead(read.cookie()));
+        }
+        int length = (int) read.length(); // at most maxPayload, checked by the validator
+        return device.read(read.offset(), length).thenApply(data -> {
+            if (data.readableBytes() != length) {
+                int got = data.readableBytes();
+                data.release();
+                throw new BlockDeviceException(NbdError.EIO, "device returned " + got + " bytes for a read of "
+                        + length);
+            }
+            return replies.read(read.cookie(), read.offset(), data);
+        });
+    }
+
+    private void complete(ChannelHandlerContext ctx, NbdRequest request, NbdReply reply, Throwable error) {
+        inFlight--;
+        ReferenceCountUtil.release(request); // frees a WRITE's payload; the device is done with it
+        NbdReply answer = reply;
+        if (error != null) {
+            Throwable cause = NbdErrors.unwrap(error);
+            NbdError code = NbdErrors.errorOf(cause);
+            if (cause instanceof BlockDeviceException) {
+                LOG.debug("{} {} failed with {}: {}", ctx.channel(), request, code, cause.getMessage());
+            } else {
+                LOG.warn("{} {} failed unexpectedly; answering EIO", ctx.channel(), request, cause);
+            }
+            answer = replies.error(request.cookie(), code, String.valueOf(cause.getMessage()));
+        }
+        if (inactive) {
+            ReferenceCountUtil.release(answer);
+            maybeCloseDevice();
+            return;
+        }
+        write(ctx, answer);
+        if (disconnecting) {
+            if (inFlight == 0) {
+                closeAfterReplies(ctx);
+            }
+        } else {
+            updateReading(ctx);
+        }
+    }
+
+    private static void write(ChannelHandlerContext ctx, NbdReply reply) {
+        // a reply that cannot be encoded would leave the client waiting forever: give up on the connection
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    private void onDisconnect(ChannelHandlerContext ctx) {
+        LOG.debug("{} NBD_CMD_DISC with {} requests in flight", ctx.channel(), inFlight);
+        disconnecting = true;
+        ctx.channel().config().setAutoRead(false);
+        if (inFlight == 0) {
+            closeAfterReplies(ctx);
+        }
+    }
+
+    private static void closeAfterReplies(ChannelHandlerContext ctx) {
+        // the empty write completes only after every reply queued before it has been written
+        ByteBuf marker = Unpooled.EMPTY_BUFFER;
+        ctx.writeAndFlush(marker).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void updateReading(ChannelHandlerContext ctx) {
+        if (disconnecting || inactive) {
+            return;
+        }
+        ChannelConfig config = ctx.channel().config();
+        boolean read = inFlight < maxInFlight && ctx.channel().isWritable();
+        if (config.isAutoRead() != read) {
+            config.setAutoRead(read);
+        }
+    }
+
+    private void maybeCloseDevice() {
+        if (inactive && inFlight == 0 && !deviceClosed) {
+            deviceClosed = true;
+            LOG.debug("closing device of export '{}'", session.exportName());
+            NbdErrors.closeQuietly(device, LOG);
+        }
+    }
+}
