@@ -1,0 +1,7 @@
+/**
+ * The sheep protocol client: {@link io.sheepdog.daemon.client.SheepClient} implements {@code ClusterOps} and
+ * {@code VdiOps} against a remote sheep over one connection, with any number of requests in flight matched by request
+ * id, a per-request timeout, and every failure reported as a {@code SheepException} (NETWORK_ERROR when the sheep
+ * cannot be reached or the connection breaks). Used by collie, and by sheep acting as gateways to their peers.
+ */
+package io.sheepdog.daemon.client;

@@ -1,0 +1,112 @@
+package io.sheepdog.daemon.proto;
+
+/**
+ * The operations of the sheep protocol, with their stable wire codes (see {@link SheepProtocol} for the ranges).
+ *
+ * <p>Argument use per operation (fields of {@link SheepRequest}; unlisted fields are 0, payloads are empty unless
+ * listed). JSON payloads are written by {@link SheepJson}.
+ * <table>
+ * <caption>request and response contents</caption>
+ * <tr><th>op</th><th>request</th><th>success response payload</th></tr>
+ * <tr><td>CLUSTER_FORMAT</td><td>arg3 copies; flags STRICT, FORCE</td><td>empty</td></tr>
+ * <tr><td>CLUSTER_INFO</td><td>-</td><td>JSON ClusterInfo</td></tr>
+ * <tr><td>NODE_LIST</td><td>-</td><td>JSON list of NodeInfo</td></tr>
+ * <tr><td>VDI_CREATE</td><td>payload JSON string name; arg2 size; arg3 copies (0 = cluster default)</td>
+ *     <td>JSON VdiInfo</td></tr>
+ * <tr><td>VDI_LIST</td><td>-</td><td>JSON list of VdiInfo</td></tr>
+ * <tr><td>VDI_LOOKUP</td><td>payload JSON string name</td><td>JSON VdiInfo</td></tr>
+ * <tr><td>VDI_DELETE</td><td>payload JSON string name</td><td>empty</td></tr>
+ * <tr><td>VDI_READ</td><td>arg0 vid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
+ * <tr><td>VDI_WRITE</td><td>arg0 vid; arg1 offset; payload raw bytes; flag FUA</td><td>empty</td></tr>
+ * <tr><td>VDI_FLUSH</td><td>arg0 vid</td><td>empty</td></tr>
+ * </table>
+ * An error response carries the result code in the header and a UTF-8 message as its payload. The {@link Kind#RESERVED}
+ * operations have their codes fixed but are answered NOT_SUPPORTED until the cluster implements them.
+ */
+public enum Opcode {
+    /** Reserved: read part of an object through a gateway. */
+    READ_OBJ(0x01, Kind.RESERVED),
+    /** Reserved: write part of an existing object through a gateway. */
+    WRITE_OBJ(0x02, Kind.RESERVED),
+    /** Reserved: create an object and write its first bytes through a gateway. */
+    CREATE_AND_WRITE_OBJ(0x03, Kind.RESERVED),
+    /** Reserved: remove an object through a gateway. */
+    REMOVE_OBJ(0x04, Kind.RESERVED),
+
+    VDI_CREATE(0x10, Kind.CONTROL),
+    VDI_LIST(0x11, Kind.CONTROL),
+    VDI_LOOKUP(0x12, Kind.CONTROL),
+    VDI_DELETE(0x13, Kind.CONTROL),
+
+    VDI_READ(0x20, Kind.DATA),
+    VDI_WRITE(0x21, Kind.DATA),
+    VDI_FLUSH(0x22, Kind.DATA),
+
+    CLUSTER_FORMAT(0x30, Kind.CONTROL),
+    CLUSTER_INFO(0x31, Kind.CONTROL),
+    NODE_LIST(0x32, Kind.CONTROL),
+
+    /** Reserved: read one replica of an object on this sheep (gateway to peer). */
+    PEER_READ_OBJ(0x81, Kind.RESERVED),
+    /** Reserved: write one replica of an object on this sheep. */
+    PEER_WRITE_OBJ(0x82, Kind.RESERVED),
+    /** Reserved: create one replica of an object on this sheep. */
+    PEER_CREATE_AND_WRITE_OBJ(0x83, Kind.RESERVED),
+    /** Reserved: remove one replica of an object on this sheep. */
+    PEER_REMOVE_OBJ(0x84, Kind.RESERVED);
+
+    /** How a server runs an operation. */
+    public enum Kind {
+        /** Administrative: blocking calls with JSON payloads, run on a worker executor. */
+        CONTROL,
+        /** Data path: asynchronous calls with raw byte payloads, started from the event loop. */
+        DATA,
+        /** Code fixed on the wire, not implemented yet: answered NOT_SUPPORTED. */
+        RESERVED
+    }
+
+    private static final Opcode[] BY_CODE = new Opcode[256];
+
+    static {
+        for (Opcode op : values()) {
+            if (BY_CODE[op.code] != null) {
+                throw new ExceptionInInitializerError("duplicate opcode 0x" + Integer.toHexString(op.code));
+            }
+            BY_CODE[op.code] = op;
+        }
+    }
+
+    private final int code;
+    private final Kind kind;
+
+    Opcode(int code, Kind kind) {
+        this.code = code;
+        this.kind = kind;
+    }
+
+    /** The byte on the wire. */
+    public int code() {
+        return code;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Whether {@code code} names a known operation. */
+    public static boolean isKnown(int code) {
+        return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null;
+    }
+
+    /**
+     * The operation with this wire code.
+     *
+     * @throws IllegalArgumentException if no operation has this code
+     */
+    public static Opcode valueOf(int code) {
+        if (!isKnown(code)) {
+            throw new IllegalArgumentException("unknown opcode 0x" + Integer.toHexString(code));
+        }
+        return BY_CODE[code];
+    }
+}

@@ -1,0 +1,200 @@
+package io.sheepdog.daemon.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.sheepdog.daemon.api.ClusterOps;
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.daemon.proto.Opcode;
+import io.sheepdog.daemon.proto.SheepJson;
+import io.sheepdog.daemon.proto.SheepProtocol;
+import io.sheepdog.daemon.proto.SheepRequest;
+import io.sheepdog.daemon.proto.SheepResponse;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Decodes requests into typed calls on {@link ClusterOps} and {@link VdiOps} and their results into responses
+ * (argument layout per operation on {@link Opcode}). Control operations block, so they run on {@code controlExecutor};
+ * data operations are asynchronous by contract and start on the caller's thread (the event loop).
+ *
+ * <p>{@link #dispatch} takes ownership of the request and releases it once the operation is done with its payload.
+ * The returned future always completes normally: failures become error responses.
+ */
+public final class SheepRequestAdapter {
+
+    /** The largest VDI id (24 bits, as in Sheepdog). */
+    static final long MAX_VID = 0xff_ffffL;
+    /** Copies fit in one byte on Sheepdog's wire; more is certainly a caller mistake. */
+    static final long MAX_COPIES = 0xff;
+
+    private final ClusterOps cluster;
+    private final VdiOps vdis;
+    private final Executor controlExecutor;
+    private final int maxPayload;
+
+    public SheepRequestAdapter(ClusterOps cluster, VdiOps vdis, Executor controlExecutor, int maxFrameSize) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.vdis = Objects.requireNonNull(vdis, "vdis");
+        this.controlExecutor = Objects.requireNonNull(controlExecutor, "controlExecutor");
+        this.maxPayload = SheepProtocol.maxPayload(maxFrameSize);
+    }
+
+    /** Runs {@code request}; the future yields its response, success or error, and never fails. */
+    public CompletableFuture<SheepResponse> dispatch(SheepRequest request, ByteBufAllocator alloc) {
+        switch (request.opcode().kind()) {
+            case CONTROL:
+                return runControl(request, alloc);
+            case DATA:
+                return runData(request, alloc);
+            default:
+                request.release();
+                return CompletableFuture.completedFuture(SheepResponse.error(request.opcodeCode(),
+                        request.requestId(), ResultCode.NOT_SUPPORTED,
+                        request.opcode() + " is not implemented by this sheep", alloc));
+        }
+    }
+
+    private CompletableFuture<SheepResponse> runControl(SheepRequest request, ByteBufAllocator alloc) {
+        CompletableFuture<SheepResponse> result = new CompletableFuture<>();
+        try {
+            controlExecutor.execute(() -> {
+                try {
+                    result.complete(control(request, alloc));
+                } catch (Throwable t) {
+                    result.complete(SheepFailures.toResponse(request, t, alloc));
+                } finally {
+                    request.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            request.release();
+            result.complete(SheepResponse.error(request.opcodeCode(), request.requestId(), ResultCode.SHUTDOWN,
+                    "sheep is shutting down", alloc));
+        }
+        return result;
+    }
+
+    private SheepResponse control(SheepRequest r, ByteBufAllocator alloc) throws SheepException {
+        switch (r.opcode()) {
+            case CLUSTER_FORMAT:
+                cluster.format((int) copies(r), r.hasFlag(SheepProtocol.FLAG_STRICT),
+                        r.hasFlag(SheepProtocol.FLAG_FORCE));
+                return SheepResponse.success(r);
+            case CLUSTER_INFO:
+                return json(r, cluster.info(), alloc);
+            case NODE_LIST:
+                return json(r, cluster.nodes(), alloc);
+            case VDI_CREATE:
+                return json(r, vdis.create(name(r), nonNegative(r.arg2(), "size"), (int) copies(r)), alloc);
+            case VDI_LIST:
+                return json(r, vdis.list(), alloc);
+            case VDI_LOOKUP:
+                return json(r, vdis.lookup(name(r)), alloc);
+            case VDI_DELETE:
+                vdis.delete(name(r));
+                return SheepResponse.success(r);
+            default:
+                throw new IllegalStateException(r.opcode() + " is not a control operation");
+        }
+    }
+
+    private CompletableFuture<SheepResponse> runData(SheepRequest r, ByteBufAllocator alloc) {
+        CompletableFuture<SheepResponse> result = new CompletableFuture<>();
+        try {
+            int vid = vid(r);
+            switch (r.opcode()) {
+                case VDI_READ: {
+                    long offset = nonNegative(r.arg1(), "offset");
+                    int length = readLength(r);
+                    vdis.read(vid, offset, length).whenComplete((data, t) ->
+                            result.complete(t == null ? readResponse(r, data, length, alloc)
+                                    : SheepFailures.toResponse(r, t, alloc)));
+                    break;
+                }
+                case VDI_WRITE:
+                    vdis.write(vid, nonNegative(r.arg1(), "offset"), r.payload(), r.hasFlag(SheepProtocol.FLAG_FUA))
+                            .whenComplete((v, t) -> result.complete(t == null ? SheepResponse.success(r)
+                                    : SheepFailures.toResponse(r, t, alloc)));
+                    break;
+                case VDI_FLUSH:
+                    vdis.flush(vid).whenComplete((v, t) -> result.complete(t == null ? SheepResponse.success(r)
+                            : SheepFailures.toResponse(r, t, alloc)));
+                    break;
+                default:
+                    throw new IllegalStateException(r.opcode() + " is not a data operation");
+            }
+        } catch (Throwable t) {
+            // Invalid arguments, or an implementation that threw instead of failing its future.
+            result.complete(SheepFailures.toResponse(r, t, alloc));
+        }
+        // The payload (write data) must live until the operation is done with it.
+        return result.whenComplete((rsp, t) -> r.release());
+    }
+
+    private static SheepResponse readResponse(SheepRequest r, ByteBuf data, int length, ByteBufAllocator alloc) {
+        if (data == null || data.readableBytes() != length) {
+            int got = data == null ? -1 : data.readableBytes();
+            if (data != null) {
+                data.release();
+            }
+            return SheepResponse.error(r.opcodeCode(), r.requestId(), ResultCode.EIO,
+                    "read of " + length + " bytes returned " + got, alloc);
+        }
+        return SheepResponse.success(r, data);
+    }
+
+    private int readLength(SheepRequest r) throws SheepException {
+        if (r.arg2() < 0 || r.arg2() > maxPayload) {
+            throw new SheepException(ResultCode.INVALID_PARAMS,
+                    "read length " + Long.toUnsignedString(r.arg2()) + " is out of range 0.." + maxPayload);
+        }
+        return (int) r.arg2();
+    }
+
+    private static SheepResponse json(SheepRequest r, Object value, ByteBufAllocator alloc) {
+        return SheepResponse.success(r, SheepJson.encode(alloc, value));
+    }
+
+    private static String name(SheepRequest r) throws SheepException {
+        String name;
+        try {
+            name = SheepJson.decode(r.payload(), String.class);
+        } catch (IOException e) {
+            throw new SheepException(ResultCode.INVALID_PARAMS,
+                    r.opcode() + " needs a VDI name as a JSON string: " + e.getMessage(), e);
+        }
+        if (name == null || name.isEmpty()) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, r.opcode() + " needs a VDI name");
+        }
+        return name;
+    }
+
+    private static int vid(SheepRequest r) throws SheepException {
+        if (r.arg0() < 0 || r.arg0() > MAX_VID) {
+            throw new SheepException(ResultCode.INVALID_PARAMS,
+                    "VDI id " + Long.toHexString(r.arg0()) + " is out of range");
+        }
+        return (int) r.arg0();
+    }
+
+    private static long copies(SheepRequest r) throws SheepException {
+        if (r.arg3() < 0 || r.arg3() > MAX_COPIES) {
+            throw new SheepException(ResultCode.INVALID_PARAMS,
+                    "copies " + Long.toUnsignedString(r.arg3()) + " is out of range");
+        }
+        return r.arg3();
+    }
+
+    private static long nonNegative(long value, String what) throws SheepException {
+        if (value < 0) {
+            throw new SheepException(ResultCode.INVALID_PARAMS,
+                    what + " " + Long.toUnsignedString(value) + " is out of range");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,297 @@
+package io.sheepdog.daemon.testing;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sheepdog.daemon.api.ClusterInfo;
+import io.sheepdog.daemon.api.ClusterOps;
+import io.sheepdog.daemon.api.EpochInfo;
+import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.api.VdiOps;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An in-memory sheep: the semantics of {@link ClusterOps} and {@link VdiOps} over maps, with VDI data kept sparsely in
+ * 4 MiB objects so that large thin VDIs cost nothing until written. Result codes are those a real daemon returns
+ * (NOT_FORMATTED, ALREADY_FORMATTED, VDI_EXISTS, NO_VDI, INVALID_PARAMS). VDI ids are Sheepdog's: FNV-1a of the name,
+ * 24 bits, probing on collision. I/O completes before returning. Thread-safe.
+ */
+public final class FakeSheep implements ClusterOps, VdiOps {
+
+    public static final int OBJECT_SIZE = 4 * 1024 * 1024;
+    /** Sheepdog's limit: 2^20 objects of 4 MiB. */
+    public static final long MAX_VDI_SIZE = (long) OBJECT_SIZE << 20;
+    public static final int MAX_NAME_BYTES = 256;
+    private static final int VID_MASK = 0xff_ffff;
+
+    private final Clock clock;
+    private List<NodeInfo> nodes;
+    private boolean formatted;
+    private long createdMillis;
+    private int defaultCopies;
+    private boolean strict;
+    private final List<EpochInfo> epochs = new ArrayList<>();
+    private final TreeMap<String, Vdi> byName = new TreeMap<>();
+    private final Map<Integer, Vdi> byVid = new HashMap<>();
+    private long flushes;
+    private long fuaWrites;
+
+    /** A VDI: its metadata and its written objects by index. */
+    private static final class Vdi {
+        final VdiInfo info;
+        final Map<Long, byte[]> objects = new HashMap<>();
+
+        Vdi(VdiInfo info) {
+            this.info = info;
+        }
+    }
+
+    /** One self node at 127.0.0.1:7000, the system clock. */
+    public FakeSheep() {
+        this(Clock.systemUTC());
+    }
+
+    public FakeSheep(Clock clock) {
+        this.clock = clock;
+        this.nodes = List.of(node("127.0.0.1", 7000, 0, true));
+    }
+
+    /** A node with 128 vnodes, 100 GiB capacity and 1 GiB used. */
+    public static NodeInfo node(String host, int port, int zone, boolean self) {
+        long capacity = 100L << 30;
+        long used = 1L << 30;
+        return new NodeInfo(nodeId(host, port), host, port, port + 3809, 128, zone, capacity, used,
+                capacity - used, self);
+    }
+
+    /** FNV-1a over "host:port", as NodeInfo's id. */
+    public static long nodeId(String host, int port) {
+        return fnv1a((host + ":" + port).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Replaces the member list (exactly one should be {@code self}). */
+    public synchronized FakeSheep setNodes(List<NodeInfo> members) {
+        this.nodes = List.copyOf(members);
+        return this;
+    }
+
+    @Override
+    public synchronized void format(int copies, boolean strictMode, boolean force) throws SheepException {
+        if (copies < 1 || copies > 31) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, "copies must be between 1 and 31, got " + copies);
+        }
+        if (formatted && !force) {
+            throw new SheepException(ResultCode.ALREADY_FORMATTED,
+                    "the cluster is formatted already; use --force to format it again");
+        }
+        formatted = true;
+        createdMillis = clock.millis();
+        defaultCopies = copies;
+        strict = strictMode;
+        byName.clear();
+        byVid.clear();
+        epochs.clear();
+        epochs.add(new EpochInfo(1, createdMillis, nodes.stream().map(n -> n.host() + ":" + n.port()).toList()));
+    }
+
+    @Override
+    public synchronized ClusterInfo info() {
+        return new ClusterInfo(formatted ? "running" : "waiting for format", formatted, formatted ? createdMillis : 0,
+                defaultCopies, strict, List.copyOf(epochs), List.of());
+    }
+
+    @Override
+    public synchronized List<NodeInfo> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public synchronized VdiInfo create(String name, long size, int copies) throws SheepException {
+        checkFormatted();
+        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, "VDI name must be 1 to 256 bytes");
+        }
+        if (size <= 0 || size > MAX_VDI_SIZE) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, "VDI size must be between 1 byte and 4 TB, got "
+                    + size);
+        }
+        if (byName.containsKey(name)) {
+            throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " exists already");
+        }
+        int vid = freeVid(name);
+        VdiInfo info = new VdiInfo(name, vid, size, 0, 0, clock.millis(), copies == 0 ? defaultCopies : copies, 0,
+                "", 0);
+        Vdi vdi = new Vdi(info);
+        byName.put(name, vdi);
+        byVid.put(vid, vdi);
+        return info;
+    }
+
+    @Override
+    public synchronized List<VdiInfo> list() throws SheepException {
+        checkFormatted();
+        return byName.values().stream().map(FakeSheep::withUsage).toList();
+    }
+
+    @Override
+    public synchronized VdiInfo lookup(String name) throws SheepException {
+        return withUsage(vdi(name));
+    }
+
+    @Override
+    public synchronized void delete(String name) throws SheepException {
+        Vdi vdi = vdi(name);
+        byName.remove(name);
+        byVid.remove(vdi.info.vid());
+    }
+
+    @Override
+    public synchronized CompletableFuture<ByteBuf> read(int vid, long offset, int length) {
+        try {
+            Vdi vdi = vdi(vid);
+            checkRange(vdi, offset, length);
+            byte[] out = new byte[length];
+            copy(vdi, offset, out, length, false);
+            return CompletableFuture.completedFuture(Unpooled.wrappedBuffer(out));
+        } catch (SheepException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
+        try {
+            Vdi vdi = vdi(vid);
+            int length = data.readableBytes();
+            checkRange(vdi, offset, length);
+            byte[] in = new byte[length];
+            data.getBytes(data.readerIndex(), in);
+            copy(vdi, offset, in, length, true);
+            if (fua) {
+                fuaWrites++;
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (SheepException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> flush(int vid) {
+        try {
+            vdi(vid);
+            flushes++;
+            return CompletableFuture.completedFuture(null);
+        } catch (SheepException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Bytes of the VDI {@code name}, zeros where never written; for asserting on what clients wrote. */
+    public synchronized byte[] contents(String name, long offset, int length) throws SheepException {
+        Vdi vdi = vdi(name);
+        checkRange(vdi, offset, length);
+        byte[] out = new byte[length];
+        copy(vdi, offset, out, length, false);
+        return out;
+    }
+
+    /** How many flushes succeeded. */
+    public synchronized long flushes() {
+        return flushes;
+    }
+
+    /** How many writes asked for FUA. */
+    public synchronized long fuaWrites() {
+        return fuaWrites;
+    }
+
+    /** Copies between {@code buf} and the VDI's objects, object by object; a read of a hole leaves zeros. */
+    private static void copy(Vdi vdi, long offset, byte[] buf, int length, boolean write) {
+        int done = 0;
+        while (done < length) {
+            long pos = offset + done;
+            long index = pos / OBJECT_SIZE;
+            int inObject = (int) (pos % OBJECT_SIZE);
+            int n = Math.min(length - done, OBJECT_SIZE - inObject);
+            byte[] object = vdi.objects.get(index);
+            if (write) {
+                if (object == null) {
+                    object = new byte[OBJECT_SIZE];
+                    vdi.objects.put(index, object);
+                }
+                System.arraycopy(buf, done, object, inObject, n);
+            } else if (object != null) {
+                System.arraycopy(object, inObject, buf, done, n);
+            }
+            done += n;
+        }
+    }
+
+    private static VdiInfo withUsage(Vdi vdi) {
+        VdiInfo i = vdi.info;
+        return new VdiInfo(i.name(), i.vid(), i.size(), (long) vdi.objects.size() * OBJECT_SIZE, i.sharedBytes(),
+                i.createdMillis(), i.copies(), i.snapshotId(), i.tag(), i.parentVid());
+    }
+
+    private static void checkRange(Vdi vdi, long offset, int length) throws SheepException {
+        if (offset < 0 || length < 0 || offset + length > vdi.info.size()) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, "range " + offset + "+" + length
+                    + " is outside VDI " + vdi.info.name() + " of " + vdi.info.size() + " bytes");
+        }
+    }
+
+    private void checkFormatted() throws SheepException {
+        if (!formatted) {
+            throw new SheepException(ResultCode.NOT_FORMATTED,
+                    "the cluster is not formatted yet: run 'collie cluster format'");
+        }
+    }
+
+    private Vdi vdi(String name) throws SheepException {
+        checkFormatted();
+        Vdi vdi = byName.get(name);
+        if (vdi == null) {
+            throw new SheepException(ResultCode.NO_VDI, "no VDI named " + name);
+        }
+        return vdi;
+    }
+
+    private Vdi vdi(int vid) throws SheepException {
+        checkFormatted();
+        Vdi vdi = byVid.get(vid);
+        if (vdi == null) {
+            throw new SheepException(ResultCode.NO_VDI, "no VDI with id " + Integer.toHexString(vid));
+        }
+        return vdi;
+    }
+
+    private int freeVid(String name) throws SheepException {
+        int start = (int) (fnv1a(name.getBytes(StandardCharsets.UTF_8)) & VID_MASK);
+        for (int i = 0; i <= VID_MASK; i++) {
+            int vid = (start + i) & VID_MASK;
+            if (vid != 0 && !byVid.containsKey(vid)) {
+                return vid;
+            }
+        }
+        throw new SheepException(ResultCode.FULL_VDI, "no free VDI id left");
+    }
+
+    private static long fnv1a(byte[] bytes) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : bytes) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+}
