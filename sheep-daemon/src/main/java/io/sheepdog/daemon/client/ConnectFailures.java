@@ -5,12 +5,15 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * Words a failed connection attempt for a person: "cannot connect to sheep at HOST:PORT: REASON", where REASON is the
  * operating system's ("Connection refused") without the transport's decorations.
  */
 final class ConnectFailures {
+
+    private static final Pattern NATIVE_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ");
 
     private ConnectFailures() {
     }
@@ -31,8 +34,9 @@ final class ConnectFailures {
         if (m == null) {
             return cause.getClass().getSimpleName();
         }
-        // Netty's native transport says "connect(..) failed: Connection refused: /127.0.0.1:7000"; keep the middle.
-        m = m.replace("connect(..) failed: ", "");
+        // Netty's native transport says "finishConnect(..) failed with error(-111): Connection refused: /1.2.3.4:7000"
+        // or "connect(..) failed: ..."; keep the operating system's words.
+        m = NATIVE_PREFIX.matcher(m).replaceFirst("");
         int address = m.indexOf(": /");
         return address > 0 ? m.substring(0, address) : m;
     }

@@ -1,0 +1,54 @@
+package io.sheepdog.daemon.testing;
+
+import io.netty.buffer.ByteBuf;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.api.VdiOps;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/** A {@link VdiOps} that forwards every call; tests override single methods to delay, hold or fail them. */
+public class ForwardingVdiOps implements VdiOps {
+
+    private final VdiOps delegate;
+
+    public ForwardingVdiOps(VdiOps delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public VdiInfo create(String name, long size, int copies) throws SheepException {
+        return delegate.create(name, size, copies);
+    }
+
+    @Override
+    public List<VdiInfo> list() throws SheepException {
+        return delegate.list();
+    }
+
+    @Override
+    public VdiInfo lookup(String name) throws SheepException {
+        return delegate.lookup(name);
+    }
+
+    @Override
+    public void delete(String name) throws SheepException {
+        delegate.delete(name);
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(int vid, long offset, int length) {
+        return delegate.read(vid, offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
+        return delegate.write(vid, offset, data, fua);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush(int vid) {
+        return delegate.flush(vid);
+    }
+}
