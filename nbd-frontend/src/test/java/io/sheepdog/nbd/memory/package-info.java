@@ -1,0 +1,2 @@
+/** Tests of the in-memory device. */
+package io.sheepdog.nbd.memory;

@@ -1,0 +1,2 @@
+/** Test helpers: wire-format builders, EmbeddedChannel helpers and a small blocking NBD client. */
+package io.sheepdog.nbd.testutil;
