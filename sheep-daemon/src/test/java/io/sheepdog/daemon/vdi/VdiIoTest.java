@@ -1,0 +1,147 @@
+package io.sheepdog.daemon.vdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.nbd.Extent;
+import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** VDI range I/O against a byte-array oracle. */
+class VdiIoTest {
+    private static final int OBJ = ObjectLayout.OBJECT_SIZE;
+    private static final long SIZE = 5L * OBJ - 1000; // a short last object on purpose
+    private VdiFixture fx;
+    private Inode inode;
+    private VdiIo io;
+    private byte[] oracle;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new VdiFixture(true);
+        VdiInfo info = fx.service.create("io", SIZE, 0);
+        inode = fx.service.inode("io").orElseThrow();
+        assertThat(inode.vid()).isEqualTo(info.vid());
+        io = fx.service.io();
+        oracle = new byte[(int) SIZE];
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    @RepeatedTest(5)
+    void randomOperationsMatchTheOracle() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("VdiIoTest seed " + seed);
+        Random rnd = new Random(seed);
+        for (int step = 0; step < 200; step++) {
+            long off = rnd.nextInt((int) SIZE);
+            int len = 1 + rnd.nextInt((int) Math.min(SIZE - off, rnd.nextBoolean() ? 9000 : 2L * OBJ));
+            switch (rnd.nextInt(5)) {
+                case 0, 1 -> {
+                    byte[] data = new byte[len];
+                    rnd.nextBytes(data);
+                    write(off, data);
+                }
+                case 2 -> zero(off, len, rnd.nextBoolean());
+                case 3 -> assertThat(read(off, len)).as("seed %d step %d read %d+%d", seed, step, off, len)
+                        .isEqualTo(Arrays.copyOfRange(oracle, (int) off, (int) off + len));
+                default -> checkBlockStatus(off, len, seed);
+            }
+        }
+        assertThat(read(0, (int) SIZE)).isEqualTo(oracle);
+    }
+
+    @Test
+    void concurrentFirstWritesToOneObjectAllLand() throws Exception {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<ByteBuf> bufs = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            byte[] data = new byte[4096];
+            Arrays.fill(data, (byte) (i + 1));
+            System.arraycopy(data, 0, oracle, i * 8192, 4096);
+            ByteBuf b = Unpooled.wrappedBuffer(data);
+            bufs.add(b);
+            writes.add(io.write(inode, i * 8192L, b, false));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        bufs.forEach(ByteBuf::release);
+        assertThat(read(0, OBJ)).isEqualTo(Arrays.copyOf(oracle, OBJ));
+    }
+
+    @Test
+    void discardOfAWholeObjectUnmapsIt() throws Exception {
+        write(OBJ, new byte[] {1});
+        assertThat(inode.dataVid(1)).isEqualTo(inode.vid());
+        zero(OBJ, OBJ, true);
+        assertThat(inode.dataVid(1)).isZero();
+        assertThat(fx.objects.stat(ObjectId.data(inode.vid(), 1))).isEmpty();
+        List<Extent> ext = io.blockStatus(inode, 0, SIZE).get(5, TimeUnit.SECONDS);
+        assertThat(ext).containsExactly(new Extent(SIZE, true, true));
+    }
+
+    @Test
+    void outOfRangeIsRefused() {
+        assertThat(io.read(inode, SIZE - 1, 2)).isCompletedExceptionally();
+        ByteBuf b = Unpooled.wrappedBuffer(new byte[2]);
+        assertThat(io.write(inode, SIZE - 1, b, false)).isCompletedExceptionally();
+        b.release();
+        assertThat(io.zero(inode, -1, 1, true, false)).isCompletedExceptionally();
+    }
+
+    private void checkBlockStatus(long off, long len, long seed) throws Exception {
+        List<Extent> extents = io.blockStatus(inode, off, len).get(5, TimeUnit.SECONDS);
+        assertThat(extents).isNotEmpty();
+        long p = off;
+        for (Extent e : extents) {
+            if (e.zero()) {
+                long end = Math.min(off + len, p + e.length());
+                for (long i = p; i < end; i++) {
+                    assertThat(oracle[(int) i]).as("seed %d: byte %d inside a zero extent", seed, i).isZero();
+                }
+            }
+            p += e.length();
+        }
+        assertThat(p).isGreaterThan(off);
+    }
+
+    private void write(long off, byte[] data) throws Exception {
+        ByteBuf b = Unpooled.wrappedBuffer(data);
+        try {
+            io.write(inode, off, b, false).get(10, TimeUnit.SECONDS);
+        } finally {
+            b.release();
+        }
+        System.arraycopy(data, 0, oracle, (int) off, data.length);
+    }
+
+    private void zero(long off, long len, boolean discard) throws Exception {
+        io.zero(inode, off, len, discard, false).get(10, TimeUnit.SECONDS);
+        Arrays.fill(oracle, (int) off, (int) (off + len), (byte) 0);
+    }
+
+    private byte[] read(long off, int len) throws Exception {
+        ByteBuf b = io.read(inode, off, len).get(10, TimeUnit.SECONDS);
+        try {
+            byte[] out = new byte[len];
+            b.getBytes(0, out);
+            return out;
+        } finally {
+            b.release();
+        }
+    }
+}
