@@ -32,7 +32,7 @@ public sealed interface NbdRequest {
     static NbdRequest of(long cookie, int flags, int type, long offset, long length) {
         NbdCommand command = NbdCommand.lookup(type).orElse(null);
         if (command == null) {
-            return new Unknown(cookie, flags, type, offset, length);
+            return new Unsupported(cookie, flags, type, offset, length);
         }
         switch (command) {
             case READ:
@@ -51,7 +51,7 @@ public sealed interface NbdRequest {
                 return new BlockStatus(cookie, flags, offset, length);
             default:
                 // WRITE needs its payload (decoded separately); RESIZE is an unsupported extension
-                return new Unknown(cookie, flags, type, offset, length);
+                return new Unsupported(cookie, flags, type, offset, length);
         }
     }
 
@@ -145,6 +145,6 @@ public sealed interface NbdRequest {
     }
 
     /** A command type this server does not implement; answered with EINVAL. */
-    record Unknown(long cookie, int flags, int type, long offset, long length) implements NbdRequest {
+    record Unsupported(long cookie, int flags, int type, long offset, long length) implements NbdRequest {
     }
 }

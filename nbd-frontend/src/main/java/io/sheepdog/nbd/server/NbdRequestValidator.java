@@ -45,7 +45,7 @@ final class NbdRequestValidator {
 
     /** Empty if the request may go to the device. */
     Optional<Rejection> check(NbdRequest request) {
-        if (request instanceof NbdRequest.Unknown) {
+        if (request instanceof NbdRequest.Unsupported) {
             return reject(NbdError.EINVAL, "unknown command " + request.type());
         }
         int invalidFlags = request.flags() & ~allowedFlags(request);

@@ -18,6 +18,8 @@ import io.sheepdog.nbd.codec.NbdRequest;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +47,11 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     private final NbdReplies replies;
     private final int maxInFlight;
     private final int maxDescriptors;
-    private int inFlight;
+    /** Requests given to the device and not completed; atomic only for the shutdown path below. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean deviceClosed = new AtomicBoolean();
     private boolean disconnecting;
     private boolean inactive;
-    private boolean deviceClosed;
 
     NbdTransmissionHandler(NbdSession session, int maxInFlight) {
         this.session = session;
@@ -102,7 +105,7 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         inactive = true;
-        LOG.debug("{} closed with {} requests in flight", ctx.channel(), inFlight);
+        LOG.debug("{} closed with {} requests in flight", ctx.channel(), inFlight.get());
         maybeCloseDevice();
         ctx.fireChannelInactive();
     }
@@ -114,7 +117,7 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(ChannelHandlerContext ctx, NbdRequest request) {
-        inFlight++;
+        inFlight.incrementAndGet();
         updateReading(ctx);
         CompletableFuture<NbdReply> future;
         try {
@@ -131,9 +134,13 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
             try {
                 loop.execute(() -> complete(ctx, request, reply, error));
             } catch (RejectedExecutionException e) {
-                // the server is shutting down and the connection is gone; only the buffers are left to free
+                // the event loop has terminated (server shut down), so the connection is gone: free the buffers
+                // and close the device after the last straggler
                 ReferenceCountUtil.release(reply);
                 ReferenceCountUtil.release(request);
+                if (inFlight.decrementAndGet() == 0) {
+                    closeDevice();
+                }
             }
         });
     }
@@ -191,7 +198,7 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void complete(ChannelHandlerContext ctx, NbdRequest request, NbdReply reply, Throwable error) {
-        inFlight--;
+        inFlight.decrementAndGet();
         ReferenceCountUtil.release(request); // frees a WRITE's payload; the device is done with it
         NbdReply answer = reply;
         if (error != null) {
@@ -211,7 +218,7 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         }
         write(ctx, answer);
         if (disconnecting) {
-            if (inFlight == 0) {
+            if (inFlight.get() == 0) {
                 closeAfterReplies(ctx);
             }
         } else {
@@ -225,10 +232,10 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onDisconnect(ChannelHandlerContext ctx) {
-        LOG.debug("{} NBD_CMD_DISC with {} requests in flight", ctx.channel(), inFlight);
+        LOG.debug("{} NBD_CMD_DISC with {} requests in flight", ctx.channel(), inFlight.get());
         disconnecting = true;
         ctx.channel().config().setAutoRead(false);
-        if (inFlight == 0) {
+        if (inFlight.get() == 0) {
             closeAfterReplies(ctx);
         }
     }
@@ -244,15 +251,20 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ChannelConfig config = ctx.channel().config();
-        boolean read = inFlight < maxInFlight && ctx.channel().isWritable();
+        boolean read = inFlight.get() < maxInFlight && ctx.channel().isWritable();
         if (config.isAutoRead() != read) {
             config.setAutoRead(read);
         }
     }
 
     private void maybeCloseDevice() {
-        if (inactive && inFlight == 0 && !deviceClosed) {
-            deviceClosed = true;
+        if (inactive && inFlight.get() == 0) {
+            closeDevice();
+        }
+    }
+
+    private void closeDevice() {
+        if (deviceClosed.compareAndSet(false, true)) {
             LOG.debug("closing device of export '{}'", session.exportName());
             NbdErrors.closeQuietly(device, LOG);
         }

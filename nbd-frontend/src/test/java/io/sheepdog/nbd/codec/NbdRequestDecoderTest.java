@@ -40,8 +40,8 @@ class NbdRequestDecoderTest {
                 new NbdRequest.BlockStatus(16, 8, 65536, 1 << 20),
                 new NbdRequest.Cache(17, 0, 0, 4096),
                 new NbdRequest.Write(18, 0, 100, empty),
-                new NbdRequest.Unknown(19, 0, 8, 0, 0),
-                new NbdRequest.Unknown(0xFFFF_FFFF_FFFF_FFFFL, 0, 42, -1L, 1),
+                new NbdRequest.Unsupported(19, 0, 8, 0, 0),
+                new NbdRequest.Unsupported(0xFFFF_FFFF_FFFF_FFFFL, 0, 42, -1L, 1),
                 new NbdRequest.Disconnect(20, 0));
     }
 
