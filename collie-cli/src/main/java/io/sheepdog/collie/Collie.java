@@ -1,0 +1,143 @@
+package io.sheepdog.collie;
+
+import io.sheepdog.collie.cluster.ClusterCommand;
+import io.sheepdog.collie.node.NodeCommand;
+import io.sheepdog.collie.vdi.VdiCommand;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.client.SheepClient;
+import io.sheepdog.daemon.proto.SheepProtocol;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code collie}: the root of the command tree and its entry point. The connection options are global: they may be
+ * given before the noun or after the verb ({@code collie -p 7001 vdi list} or {@code collie vdi list -p 7001}).
+ * Every failure ends in one line "collie: MESSAGE" on stderr (plus a stack trace with {@code --debug}) and the exit
+ * code of {@link ExitCodes}.
+ */
+@Command(name = "collie",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = CollieVersion.class,
+        description = "Administers a sheepdog cluster through one of its sheep.",
+        subcommands = {ClusterCommand.class, NodeCommand.class, VdiCommand.class},
+        exitCodeOnInvalidInput = ExitCodes.USAGE,
+        exitCodeOnExecutionException = ExitCodes.FAILURE,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:success",
+            " 1:failure (any other error)",
+            " 2:cannot reach the sheep daemon",
+            " 3:already exists (VDI, or cluster formatted)",
+            " 4:no space left",
+            " 5:not found (no such VDI)",
+            "64:bad usage (unknown command or option, bad argument)"})
+public final class Collie {
+
+    @Option(names = {"-a", "--address"}, scope = ScopeType.INHERIT, paramLabel = "ADDRESS",
+            defaultValue = "${env:SHEEP_ADDRESS:-127.0.0.1}",
+            description = "Address of the sheep to talk to (env SHEEP_ADDRESS; default: ${DEFAULT-VALUE}).")
+    private String address;
+
+    @Option(names = {"-p", "--port"}, scope = ScopeType.INHERIT, paramLabel = "PORT",
+            defaultValue = "${env:SHEEP_PORT:-" + SheepProtocol.DEFAULT_PORT + "}",
+            description = "Port of the sheep (env SHEEP_PORT; default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "30",
+            description = "Seconds to wait for the connection and for each answer (default: ${DEFAULT-VALUE}).")
+    private int timeoutSeconds;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print stack traces of failures.")
+    private boolean debug;
+
+    private final CollieIo io;
+
+    public Collie(CollieIo io) {
+        this.io = io;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(CollieIo.system(), args));
+    }
+
+    /** Runs one collie command line; returns the exit code. */
+    public static int run(CollieIo io, String... args) {
+        CommandLine cl = new CommandLine(new Collie(io));
+        cl.setOut(io.out());
+        cl.setErr(io.err());
+        cl.setParameterExceptionHandler(Collie::usageError);
+        cl.setExecutionExceptionHandler(Collie::failure);
+        try {
+            return cl.execute(args);
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
+    }
+
+    CollieIo io() {
+        return io;
+    }
+
+    /** A client for the sheep at the configured address; the caller closes it. */
+    SheepClient connect() throws SheepException, CollieException {
+        if (port < 1 || port > 65535) {
+            throw new CollieException(ExitCodes.USAGE, "port out of range: " + port);
+        }
+        if (timeoutSeconds < 1) {
+            throw new CollieException(ExitCodes.USAGE,
+                    "--timeout must be at least 1 second");
+        }
+        return SheepClient.connect(address, port, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("collie: " + e.getMessage());
+        if (!UnmatchedArgumentException.printSuggestions(e, err)) {
+            if (cl.getSubcommands().isEmpty()) {
+                err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+            } else {
+                // A noun without a verb, or an unknown verb: show which verbs there are.
+                cl.usage(err);
+            }
+        }
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        int code;
+        if (e instanceof SheepException se) {
+            err.println("collie: " + se.getMessage());
+            code = se.result().exitCode();
+        } else if (e instanceof CollieException ce) {
+            err.println("collie: " + ce.getMessage());
+            code = ce.exitCode();
+        } else if (e instanceof IOException io) {
+            err.println("collie: " + (io.getMessage() == null ? io.toString() : io.getMessage()));
+            code = ExitCodes.FAILURE;
+        } else {
+            err.println("collie: internal error: " + e);
+            code = ExitCodes.FAILURE;
+        }
+        Collie root = (Collie) cl.getCommandSpec().root().userObject();
+        if (root.debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

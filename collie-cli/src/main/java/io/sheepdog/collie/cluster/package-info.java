@@ -1,0 +1,2 @@
+/** {@code collie cluster}: format the cluster, show its status and epoch history (dog's cluster.c). */
+package io.sheepdog.collie.cluster;

@@ -1,0 +1,9 @@
+package io.sheepdog.collie.node;
+
+import picocli.CommandLine.Command;
+
+/** The {@code node} noun; its verbs do the work. */
+@Command(name = "node", description = "Show the members of the cluster.",
+        subcommands = {NodeListCommand.class, NodeInfoCommand.class})
+public final class NodeCommand {
+}
