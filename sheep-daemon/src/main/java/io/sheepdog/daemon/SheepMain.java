@@ -85,7 +85,10 @@ public final class SheepMain implements Callable<Integer> {
         try {
             daemon = SheepDaemon.start(config);
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SheepMain.class).error("cannot start: {}", e.getMessage(), e);
+            // An unusable store or a port in use is an operator's matter: the message says it; the trace is for -d.
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SheepMain.class);
+            log.error("cannot start: {}", e.getMessage());
+            log.debug("cannot start", e);
             System.err.println("sheep: cannot start: " + e.getMessage());
             return 1;
         }
