@@ -1,0 +1,152 @@
+package io.sheepdog.membership.meta;
+
+import io.sheepdog.membership.Epoch;
+import io.sheepdog.membership.MemberInfo;
+import io.sheepdog.membership.NodeAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The cluster metadata as a deterministic state machine: the format record, the VDI table and the epoch history,
+ * changed only by {@link MetadataCommand}s applied in the same order on every node. Applying never reads the clock
+ * or anything else local, so equal command sequences give equal states; a rejected command changes nothing and
+ * yields the same {@link CommandResult} everywhere.
+ *
+ * <p>Readers get immutable {@link MetadataState} snapshots ({@link #state()}); each applied command publishes a
+ * new one (copy on write: metadata changes are rare and the tables small). Thread-safe.
+ */
+public final class ClusterMetadata {
+    private volatile MetadataState state = MetadataState.EMPTY;
+
+    /** The current state. */
+    public MetadataState state() {
+        return state;
+    }
+
+    /** Replaces the whole state (from a snapshot). */
+    public synchronized void restore(MetadataState snapshot) {
+        state = snapshot;
+    }
+
+    /** Applies one command; returns OK or why it was rejected, with the state version it produced. */
+    public synchronized CommandResult apply(MetadataCommand command) {
+        long next = state.version() + 1;
+        CommandResult r = applyCommand(command);
+        state = state.withVersion(next);
+        return r.withVersion(next);
+    }
+
+    private CommandResult applyCommand(MetadataCommand command) {
+        MetadataState s = state;
+        if (command instanceof MetadataCommand.Format f) {
+            return format(s, f);
+        }
+        if (s.format() == null) {
+            return CommandResult.rejected(Outcome.NOT_FORMATTED,
+                    "the cluster is not formatted yet: run 'collie cluster format'");
+        }
+        if (command instanceof MetadataCommand.CreateVdi c) {
+            return createVdi(s, c.vdi());
+        } else if (command instanceof MetadataCommand.UpdateVdi u) {
+            return updateVdi(s, u.vdi());
+        } else if (command instanceof MetadataCommand.DeleteVdi d) {
+            return deleteVdi(s, d);
+        } else if (command instanceof MetadataCommand.NewEpoch e) {
+            return newEpoch(s, e);
+        } else if (command instanceof MetadataCommand.Resume r) {
+            return resume(s, r);
+        }
+        throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    private CommandResult format(MetadataState s, MetadataCommand.Format f) {
+        List<NodeAddress> nodes = dataNodes(f.members());
+        if (nodes.isEmpty()) {
+            return CommandResult.rejected(Outcome.INVALID,
+                    "cannot format a cluster without data nodes (all live nodes are gateway-only)");
+        }
+        Epoch first = new Epoch(1, f.format().createdMillis(), nodes);
+        state = new MetadataState(f.format(), Map.of(), List.of(first), session(f.members()), s.version());
+        return CommandResult.success();
+    }
+
+    private CommandResult createVdi(MetadataState s, VdiEntry v) {
+        VdiEntry taken = s.vdis().get(v.vid());
+        if (taken != null) {
+            if (taken.name().equals(v.name()) && taken.snapshotId() == v.snapshotId()) {
+                return CommandResult.rejected(Outcome.VDI_EXISTS, "VDI " + v.name() + " already exists");
+            }
+            return CommandResult.rejected(Outcome.VID_IN_USE,
+                    String.format("VDI id %06x is used by VDI %s", v.vid(), taken.name()));
+        }
+        for (VdiEntry e : s.vdis().values()) {
+            if (e.name().equals(v.name()) && e.snapshotId() == v.snapshotId()) {
+                return CommandResult.rejected(Outcome.VDI_EXISTS, v.isWorking()
+                        ? "VDI " + v.name() + " already exists"
+                        : "VDI " + v.name() + " already has snapshot " + v.snapshotId());
+            }
+        }
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+        vdis.put(v.vid(), v);
+        state = new MetadataState(s.format(), vdis, s.epochs(), s.session(), s.version());
+        return CommandResult.success();
+    }
+
+    private CommandResult updateVdi(MetadataState s, VdiEntry v) {
+        if (!s.vdis().containsKey(v.vid())) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, String.format("no VDI with id %06x", v.vid()));
+        }
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+        vdis.put(v.vid(), v);
+        state = new MetadataState(s.format(), vdis, s.epochs(), s.session(), s.version());
+        return CommandResult.success();
+    }
+
+    private CommandResult deleteVdi(MetadataState s, MetadataCommand.DeleteVdi d) {
+        VdiEntry e = s.vdis().get(d.vid());
+        if (e == null || !e.name().equals(d.name())) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "no VDI " + d.name()
+                    + String.format(" with id %06x", d.vid()));
+        }
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+        vdis.remove(d.vid());
+        state = new MetadataState(s.format(), vdis, s.epochs(), s.session(), s.version());
+        return CommandResult.success();
+    }
+
+    private CommandResult newEpoch(MetadataState s, MetadataCommand.NewEpoch e) {
+        if (e.previous() != s.epochNumber()) {
+            return CommandResult.rejected(Outcome.STALE_EPOCH, "proposed after epoch " + e.previous()
+                    + " but the current epoch is " + s.epochNumber());
+        }
+        List<Epoch> epochs = new ArrayList<>(s.epochs());
+        epochs.add(new Epoch(e.previous() + 1, e.startMillis(), dataNodes(e.members())));
+        state = new MetadataState(s.format(), s.vdis(), epochs, session(e.members()), s.version());
+        return CommandResult.success();
+    }
+
+    private CommandResult resume(MetadataState s, MetadataCommand.Resume r) {
+        if (r.epoch() != s.epochNumber()) {
+            return CommandResult.rejected(Outcome.STALE_EPOCH, "resume of epoch " + r.epoch()
+                    + " but the current epoch is " + s.epochNumber());
+        }
+        state = new MetadataState(s.format(), s.vdis(), s.epochs(), session(r.members()), s.version());
+        return CommandResult.success();
+    }
+
+    /** The data nodes (weight above zero) among {@code members}. */
+    static List<NodeAddress> dataNodes(List<MemberInfo> members) {
+        return members.stream().filter(MemberInfo::storesData).map(MemberInfo::address).toList();
+    }
+
+    private static Map<String, String> session(List<MemberInfo> members) {
+        Map<String, String> m = new HashMap<>();
+        for (MemberInfo i : members) {
+            m.put(i.id().toString(), i.incarnation());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,89 @@
+package io.sheepdog.membership.meta;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.sheepdog.membership.Epoch;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of the cluster metadata, safe to read from any thread. It is also the snapshot format of
+ * the replicated log (JSON, {@link MetadataCodec}).
+ *
+ * @param format  the format record, null before format
+ * @param vdis    every VDI by id
+ * @param epochs  the epoch history, oldest first
+ * @param session the incarnation of every member when the cluster last started or changed epoch, keyed by node
+ *                id (hex); tells a cluster that kept running from one that restarted ({@link EpochDecider})
+ * @param version how many commands were applied to reach this state (rejected ones included): equal on every node
+ *                after the same commands, so a node can wait until it has applied a command committed elsewhere
+ */
+public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
+                            Map<String, String> session, long version) {
+    /** The state of a never formatted cluster. */
+    public static final MetadataState EMPTY = new MetadataState(null, Map.of(), List.of(), Map.of(), 0);
+
+    public MetadataState {
+        vdis = Collections.unmodifiableMap(new TreeMap<>(vdis));
+        epochs = List.copyOf(epochs);
+        session = Collections.unmodifiableMap(new TreeMap<>(session));
+    }
+
+    /** This state as of {@code newVersion}. */
+    MetadataState withVersion(long newVersion) {
+        return new MetadataState(format, vdis, epochs, session, newVersion);
+    }
+
+    /** The format record, empty before format. */
+    @JsonIgnore
+    public Optional<ClusterFormat> formatRecord() {
+        return Optional.ofNullable(format);
+    }
+
+    /** The cluster id, empty before format. */
+    @JsonIgnore
+    public String clusterId() {
+        return format == null ? "" : format.clusterId();
+    }
+
+    /** The current epoch number, 0 before format. */
+    @JsonIgnore
+    public long epochNumber() {
+        return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).number();
+    }
+
+    /** The current epoch, empty before format. */
+    @JsonIgnore
+    public Optional<Epoch> currentEpoch() {
+        return epochs.isEmpty() ? Optional.empty() : Optional.of(epochs.get(epochs.size() - 1));
+    }
+
+    /** The epoch history newest first, as {@code collie cluster info} prints it. */
+    @JsonIgnore
+    public List<Epoch> epochsNewestFirst() {
+        List<Epoch> l = new ArrayList<>(epochs);
+        Collections.reverse(l);
+        return l;
+    }
+
+    public Optional<VdiEntry> vdi(int vid) {
+        return Optional.ofNullable(vdis.get(vid));
+    }
+
+    /** The working VDI of this name. */
+    public Optional<VdiEntry> workingVdi(String name) {
+        return vdis.values().stream().filter(v -> v.isWorking() && v.name().equals(name)).findFirst();
+    }
+
+    /** Every VDI, sorted by name then snapshot id. */
+    @JsonIgnore
+    public List<VdiEntry> vdisByName() {
+        List<VdiEntry> l = new ArrayList<>(vdis.values());
+        l.sort(Comparator.comparing(VdiEntry::name).thenComparingInt(VdiEntry::snapshotId));
+        return l;
+    }
+}

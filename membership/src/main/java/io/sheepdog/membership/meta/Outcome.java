@@ -1,0 +1,41 @@
+package io.sheepdog.membership.meta;
+
+/**
+ * How a metadata command ended. The first group is decided by the state machine, identically on every node; the
+ * second by the replication engine on the submitting node.
+ */
+public enum Outcome {
+    /** Applied. */
+    OK(false),
+    /** The cluster is not formatted yet. */
+    NOT_FORMATTED(false),
+    /** A VDI of that name (and snapshot id) exists. */
+    VDI_EXISTS(false),
+    /** The VDI id is taken by another VDI; pick the next free one and retry. */
+    VID_IN_USE(false),
+    /** No such VDI. */
+    NO_SUCH_VDI(false),
+    /** The command was based on an epoch that is no longer the current one. */
+    STALE_EPOCH(false),
+    /** The command makes no sense (e.g. a format without data nodes). */
+    INVALID(false),
+    /** This node cannot reach a majority of the cluster's members, so nothing can be committed. */
+    NO_MAJORITY(true),
+    /** No answer within the command timeout; the command may or may not have been applied. */
+    TIMEOUT(true),
+    /** The metadata service is not running. */
+    NOT_RUNNING(true),
+    /** A fault inside the engine. */
+    INTERNAL(true);
+
+    private final boolean retryable;
+
+    Outcome(boolean retryable) {
+        this.retryable = retryable;
+    }
+
+    /** True if the same command may succeed later (the cluster may regain its majority). */
+    public boolean retryable() {
+        return retryable;
+    }
+}

@@ -1,0 +1,42 @@
+package io.sheepdog.membership.meta;
+
+import java.util.Objects;
+
+/**
+ * The replicated VDI table's entry for one VDI. A working VDI and its snapshots share the name and differ in
+ * {@code snapshotId}; {@code vid} is unique.
+ *
+ * @param name          the name
+ * @param vid           the 24-bit VDI id, not 0
+ * @param size          virtual size in bytes
+ * @param createdMillis creation time
+ * @param copies        replicas per object
+ * @param snapshotId    0 for the working VDI, else the snapshot number
+ * @param tag           snapshot tag, empty if none
+ * @param parentVid     the VDI this one was cloned or snapshotted from, 0 if none
+ */
+public record VdiEntry(String name, int vid, long size, long createdMillis, int copies, int snapshotId, String tag,
+                       int parentVid) {
+    /** Largest VDI id (24 bits). */
+    public static final int MAX_VID = 0xff_ffff;
+
+    public VdiEntry {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(tag, "tag");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("VDI name must not be empty");
+        }
+        if (vid <= 0 || vid > MAX_VID) {
+            throw new IllegalArgumentException("VDI id out of range: " + vid);
+        }
+        if (size < 0 || copies < 1 || snapshotId < 0) {
+            throw new IllegalArgumentException("bad VDI entry: size " + size + ", copies " + copies
+                    + ", snapshot " + snapshotId);
+        }
+    }
+
+    /** True for the working (writable) VDI of its name. */
+    public boolean isWorking() {
+        return snapshotId == 0;
+    }
+}

@@ -1,0 +1,210 @@
+package io.sheepdog.membership.jgroups.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sheepdog.membership.Epoch;
+import io.sheepdog.membership.MembershipConfig;
+import io.sheepdog.membership.MembershipException;
+import io.sheepdog.membership.meta.ClusterFormat;
+import io.sheepdog.membership.meta.MetadataConfig;
+import io.sheepdog.membership.meta.MetadataException;
+import io.sheepdog.membership.meta.MetadataState;
+import io.sheepdog.membership.meta.Outcome;
+import io.sheepdog.membership.meta.VdiEntry;
+import io.sheepdog.membership.testing.Await;
+import io.sheepdog.membership.testing.TestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real JGroups + Raft nodes on 127.0.0.1: format, VDIs, epochs, full restart, minority, foreign cluster. */
+@Tag("slow")
+class RaftMetadataIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+
+    private final List<JGroupsRaftNode> nodes = new ArrayList<>();
+    private List<MembershipConfig> configs;
+
+    @AfterEach
+    void closeAll() {
+        nodes.forEach(n -> {
+            if (n != null) {
+                n.close();
+            }
+        });
+    }
+
+    private JGroupsRaftNode open(int i) throws MembershipException {
+        JGroupsRaftNode n = new JGroupsRaftNode(configs.get(i),
+                MetadataConfig.of(tmp.resolve("node" + i).resolve("raft")).withCommandTimeout(Duration.ofSeconds(5)));
+        n.start();
+        while (nodes.size() <= i) {
+            nodes.add(null);
+        }
+        nodes.set(i, n);
+        return n;
+    }
+
+    private void startThree(String cluster) throws MembershipException {
+        configs = TestCluster.tcp(cluster, 3);
+        for (int i = 0; i < 3; i++) {
+            open(i);
+        }
+        awaitMembers(3, 0, 1, 2);
+    }
+
+    private void awaitMembers(int count, int... which) {
+        for (int i : which) {
+            JGroupsRaftNode n = nodes.get(i);
+            Await.until(WAIT, () -> n.membership().members().size() == count,
+                    () -> "node " + i + " members " + n.membership().members());
+        }
+    }
+
+    private void awaitEpoch(long epoch, int dataNodes, int... which) {
+        for (int i : which) {
+            JGroupsRaftNode n = nodes.get(i);
+            Await.until(WAIT, () -> n.metadata().state().epochNumber() == epoch
+                            && n.metadata().state().currentEpoch().orElseThrow().nodes().size() == dataNodes,
+                    () -> "node " + i + " epochs " + n.metadata().state().epochs());
+        }
+    }
+
+    private static VdiEntry vdi(String name, int vid) {
+        return new VdiEntry(name, vid, 1L << 30, 1_700_000_000_000L, 3, 0, "", 0);
+    }
+
+    @Test
+    void formatAndVdiCreateOnOneNodeAreVisibleOnAll() throws Exception {
+        startThree("fmt");
+        ClusterFormat f = nodes.get(1).metadata().format(3, false).get(10, TimeUnit.SECONDS);
+        assertThat(f.copies()).isEqualTo(3);
+        awaitEpoch(1, 3, 0, 1, 2);
+        nodes.get(2).metadata().createVdi(vdi("alice", 7)).get(10, TimeUnit.SECONDS);
+        // read-your-writes on the submitting node, and the others converge
+        assertThat(nodes.get(2).metadata().state().workingVdi("alice")).isPresent();
+        for (JGroupsRaftNode n : nodes) {
+            Await.until(WAIT, () -> n.metadata().state().workingVdi("alice").isPresent(), () -> "no alice");
+            assertThat(n.metadata().state().clusterId()).isEqualTo(f.clusterId());
+            assertThat(n.metadata().status().state().name()).isEqualTo("RUNNING");
+        }
+        assertThatThrownBy(() -> nodes.get(0).metadata().createVdi(vdi("alice", 8)).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(MetadataException.class)
+                .satisfies(e -> assertThat(((MetadataException) e).outcome()).isEqualTo(Outcome.VDI_EXISTS));
+        assertThat(nodes.get(0).metadataMembers()).hasSize(3);
+    }
+
+    @Test
+    void killedNodeLeavesANewEpochAndRejoinsAnother() throws Exception {
+        startThree("epochs");
+        nodes.get(0).metadata().format(2, false).get(10, TimeUnit.SECONDS);
+        awaitEpoch(1, 3, 0, 1, 2);
+        nodes.get(2).close();
+        awaitMembers(2, 0, 1);
+        awaitEpoch(2, 2, 0, 1);
+        open(2);
+        awaitMembers(3, 0, 1, 2);
+        awaitEpoch(3, 3, 0, 1, 2);
+        List<Epoch> h0 = nodes.get(0).metadata().state().epochsNewestFirst();
+        for (JGroupsRaftNode n : nodes) {
+            assertThat(n.metadata().state().epochsNewestFirst()).isEqualTo(h0);
+        }
+        assertThat(h0).extracting(Epoch::number).containsExactly(3L, 2L, 1L);
+    }
+
+    @Test
+    void fullRestartKeepsTheMetadataAndTheEpochHistory() throws Exception {
+        startThree("restart");
+        nodes.get(0).metadata().format(3, true).get(10, TimeUnit.SECONDS);
+        awaitEpoch(1, 3, 0, 1, 2);
+        nodes.get(1).metadata().createVdi(vdi("bob", 42)).get(10, TimeUnit.SECONDS);
+        for (JGroupsRaftNode n : nodes) {
+            Await.until(WAIT, () -> n.metadata().state().vdis().size() == 1, () -> "vdis");
+        }
+        // Stopping one by one is a failure sequence: the first stop starts epoch 2 (the remaining two still have a
+        // majority), the second cannot commit anything any more.
+        nodes.get(2).close();
+        awaitEpoch(2, 2, 0, 1);
+        nodes.get(1).close();
+        nodes.get(0).close();
+        MetadataState before = nodes.get(0).metadata().state();
+        // restart in another order, from the same directories
+        open(1);
+        open(2);
+        open(0);
+        awaitMembers(3, 0, 1, 2);
+        // every node of epoch 2 is back, plus node 2: epoch 3 with all three
+        awaitEpoch(3, 3, 0, 1, 2);
+        for (JGroupsRaftNode n : nodes) {
+            MetadataState after = n.metadata().state();
+            assertThat(after.format()).isEqualTo(before.format());
+            assertThat(after.vdis()).isEqualTo(before.vdis());
+            assertThat(after.epochs()).startsWith(before.epochs().toArray(new Epoch[0]));
+        }
+        nodes.get(2).metadata().createVdi(vdi("carol", 43)).get(10, TimeUnit.SECONDS);
+        assertThat(nodes.get(2).metadata().state().vdisByName()).extracting(VdiEntry::name)
+                .containsExactly("bob", "carol");
+    }
+
+    @Test
+    void restartedClusterWaitsForTheNodesOfTheLastEpoch() throws Exception {
+        startThree("wait");
+        nodes.get(0).metadata().format(2, false).get(10, TimeUnit.SECONDS);
+        awaitEpoch(1, 3, 0, 1, 2);
+        nodes.get(2).close();
+        awaitEpoch(2, 2, 0, 1);
+        nodes.get(0).close();
+        nodes.get(1).close();
+        // Nodes 0 and 2 are a majority of the metadata group, but node 1 of the last epoch is missing.
+        open(0);
+        open(2);
+        awaitMembers(2, 0, 2);
+        for (int i : new int[] {0, 2}) {
+            JGroupsRaftNode n = nodes.get(i);
+            Await.until(WAIT, () -> n.metadata().status().state().name().equals("WAITING_FOR_NODES"),
+                    () -> "status " + n.metadata().status());
+            assertThat(n.metadata().status().waiting()).containsExactly(configs.get(1).self());
+            assertThat(n.metadata().status().describe()).contains(configs.get(1).self().hostPort());
+        }
+        assertThat(nodes.get(0).metadata().state().epochNumber()).isEqualTo(2);
+        open(1);
+        awaitEpoch(3, 3, 0, 1, 2);
+        for (JGroupsRaftNode n : nodes) {
+            Await.until(WAIT, () -> n.metadata().status().state().name().equals("RUNNING"),
+                    () -> "status " + n.metadata().status());
+        }
+    }
+
+    @Test
+    void minorityCannotCommit() throws Exception {
+        startThree("minority");
+        nodes.get(0).metadata().format(1, false).get(10, TimeUnit.SECONDS);
+        awaitEpoch(1, 3, 0, 1, 2);
+        nodes.get(1).close();
+        nodes.get(2).close();
+        awaitMembers(1, 0);
+        JGroupsRaftNode alone = nodes.get(0);
+        Await.until(WAIT, () -> alone.metadata().status().state().name().equals("NO_MAJORITY"),
+                () -> "status " + alone.metadata().status());
+        assertThatThrownBy(() -> alone.metadata().createVdi(vdi("dave", 44)).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(MetadataException.class)
+                .satisfies(e -> {
+                    MetadataException m = (MetadataException) e;
+                    assertThat(m.outcome()).isEqualTo(Outcome.NO_MAJORITY);
+                    assertThat(m.getMessage()).contains("1 of the 3 metadata members", "majority is 2");
+                });
+        assertThat(alone.metadata().state().vdis()).isEmpty();
+        assertThat(alone.metadata().state().epochNumber()).isEqualTo(1);
+    }
+}
