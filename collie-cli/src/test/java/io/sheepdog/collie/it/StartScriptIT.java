@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FreePorts;
+import io.sheepdog.daemon.testing.process.Processes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,7 +61,7 @@ class StartScriptIT {
         assertThat(first.stdout()).as(first.describe()).contains(url).contains("qemu-system-x86_64")
                 .contains("formatted the cluster").contains("created VDI");
         long pid = pid().orElseThrow();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(Processes.isRunning(pid)).as("sheep %d running", pid).isTrue();
 
         CommandResult size = ExternalCommand.of("nbdinfo", "--size", url).run();
         assertThat(size.exitCode()).as(size.describe()).isZero();
@@ -74,8 +75,7 @@ class StartScriptIT {
 
         CommandResult stop = script("stop-sheepdog", "--dir", runDir.toString());
         assertThat(stop.exitCode()).as(stop.describe()).isZero();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("sheep %d alive", pid)
-                .isFalse();
+        assertThat(Processes.isRunning(pid)).as("sheep %d running after stop-sheepdog", pid).isFalse();
         assertThat(runDir.resolve("sheep0.pid")).doesNotExist();
         assertThat(runDir.resolve("0")).as("the store stays").isDirectory();
 
@@ -89,9 +89,9 @@ class StartScriptIT {
         CommandResult first = start();
         assertThat(first.exitCode()).as(first.describe()).isZero();
         long crashed = pid().orElseThrow();
-        ProcessHandle handle = ProcessHandle.of(crashed).orElseThrow();
-        handle.destroyForcibly();
-        handle.onExit().join();
+        ProcessHandle.of(crashed).orElseThrow().destroyForcibly();
+        assertThat(Processes.awaitExit(crashed, Duration.ofSeconds(30))).as("sheep %d gone after SIGKILL", crashed)
+                .isTrue();
         assertThat(runDir.resolve("sheep0.pid")).as("a killed daemon leaves its PID file").exists();
 
         CommandResult second = start();
