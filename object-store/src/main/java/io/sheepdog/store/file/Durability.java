@@ -36,6 +36,9 @@ final class Durability {
     /** Syncs the index's write-ahead log, recording up to which batch it is durable. */
     void syncWal(ObjectIndex index) throws io.sheepdog.store.StoreException {
         long upTo = applied.get();
+        if (walSynced.get() >= upTo) {
+            return; // nothing applied since the last sync: spare the fsync
+        }
         index.syncWal();
         walSynced.accumulateAndGet(upTo, Math::max);
     }

@@ -54,7 +54,8 @@ public final class FileObjectStore implements ObjectStore {
      * @param create         lay out {@code root} (a new store); otherwise it must exist
      * @param maxOpenFiles   data files kept open
      * @param reservedBytes  free space below which allocating writes fail with
-     *                       {@link io.sheepdog.store.NoSpaceException}
+     *                       {@link io.sheepdog.store.NoSpaceException} before anything is changed; negative
+     *                       disables the check, leaving the file system to fail the write (for tests)
      */
     public static FileObjectStore open(Path root, ObjectIndex index, boolean create, int maxOpenFiles,
             long reservedBytes) throws StoreException {

@@ -20,8 +20,9 @@ import java.util.Optional;
  *   <li>write the blocks to the data file.</li>
  * </ol>
  *
- * If step 3 fails (a full disk, an I/O error), each written block is read back and its entry restored unless the
- * new data landed, so what was stored before stays readable; if even that fails, the object is marked unsettled:
+ * If step 3 fails (a full disk, an I/O error), the entries are restored: blocks unallocated before become so
+ * again, allocated ones get their old entry back unless the new data already replaced the old in the file, so
+ * what was stored before stays readable (or, for a block overwritten in place, the new data); if even that fails, the object is marked unsettled:
  * reads accept the fall-backs of step 2, and the next sync settles the index on the file.
  */
 final class WriteOperation {
@@ -98,13 +99,15 @@ final class WriteOperation {
         space.changed(old, meta);
         if (m.writesData()) {
             durability.written(oid, generation, seq, false);
+            long[] sizeBefore = {-1};
             try {
                 hook.reached(StepHook.Step.INDEX_APPLIED, oid);
-                writeData(oid, m, generation, seq);
+                writeData(oid, m, generation, seq, sizeBefore);
                 hook.reached(StepHook.Step.DATA_WRITTEN, oid);
             } catch (IOException | RuntimeException e) {
                 StoreException failure = e instanceof IOException io ? Blocks.failure("write", oid, io)
                         : new StoreException("write of object failed: " + e, e);
+                truncate(oid, sizeBefore[0], failure);
                 rollBack(oid, first, written, before, after, old, meta, failure);
                 throw failure;
             }
@@ -120,15 +123,38 @@ final class WriteOperation {
         return image;
     }
 
-    private void writeData(long oid, Mutation m, long generation, long seq) throws IOException {
+    private void writeData(long oid, Mutation m, long generation, long seq, long[] sizeBefore) throws IOException {
         OpenFile file = files.acquire(oid, true);
         try {
             if (file.takeCreated()) {
                 durability.written(oid, generation, seq, true);
             }
+            sizeBefore[0] = file.channel().size();
             for (Mutation.Segment s : m.segments()) {
                 Blocks.writeFully(file.channel(), s.data().duplicate(), BlockEntry.fileOffset(s.firstBlock()));
             }
+        } finally {
+            files.release(oid, file);
+        }
+    }
+
+    /**
+     * Cuts what a failed write appended to the file. Every allocated block lies below the old size (writing a
+     * block is what makes the file that long), so only this write's bytes go; on a full disk this frees the room
+     * the roll-back needs in the index.
+     */
+    private void truncate(long oid, long sizeBefore, StoreException failure) {
+        if (sizeBefore < 0) {
+            return;
+        }
+        OpenFile file = null;
+        try {
+            file = files.acquire(oid, false);
+            if (file != null && file.channel().size() > sizeBefore) {
+                file.channel().truncate(sizeBefore);
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         } finally {
             files.release(oid, file);
         }
@@ -148,8 +174,9 @@ final class WriteOperation {
     }
 
     /**
-     * After a failed data write: keeps the new entry of each block whose new data is in the file, restores the old
-     * one of every other, and the old record if no block changed. Failures here are added to {@code failure}.
+     * After a failed data write: blocks that were unallocated become unallocated again; an allocated block keeps
+     * its new entry only if its new data is in the file (its old bytes are gone), else gets its old entry back;
+     * the old record comes back if no block kept new data. Failures here are added to {@code failure}.
      */
     private void rollBack(long oid, int first, BitSet written, BlockEntry[] before, BlockEntry[] after,
             ObjectMeta old, ObjectMeta current, StoreException failure) {
@@ -161,6 +188,12 @@ final class WriteOperation {
             try {
                 ByteBuffer buf = ByteBuffer.allocate(BLOCK_SIZE);
                 for (int rel = written.nextSetBit(0); rel >= 0; rel = written.nextSetBit(rel + 1)) {
+                    if (before[rel] == null) {
+                        // Unallocated before: dropping the entry restores it whatever reached the file.
+                        batch.deleteBlock(oid, first + rel);
+                        blocks--;
+                        continue;
+                    }
                     buf.clear();
                     if (file == null) {
                         Blocks.zero(buf, 0, BLOCK_SIZE);
@@ -168,10 +201,7 @@ final class WriteOperation {
                         Blocks.readFully(file.channel(), buf, BlockEntry.fileOffset(first + rel));
                     }
                     if (Blocks.crc(buf.flip()) == after[rel].crc()) {
-                        landed = true;
-                    } else if (before[rel] == null) {
-                        batch.deleteBlock(oid, first + rel);
-                        blocks--;
+                        landed = true; // the old bytes are gone: only the new entry describes the file
                     } else {
                         batch.putBlock(oid, first + rel, before[rel]);
                     }

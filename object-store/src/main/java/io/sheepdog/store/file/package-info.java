@@ -34,6 +34,14 @@
  *       A write with {@code sync} does the same for its object.</li>
  * </ul>
  *
+ * <h2>A full disk</h2>
+ * Allocating writes are refused with {@link io.sheepdog.store.NoSpaceException} before anything changes when the
+ * free space would drop below a reserve ({@link io.sheepdog.store.LocalStoreConfig#reservedFreeBytes()}), because
+ * RocksDB shares the disk and stops accepting writes for good (until reopened) once an append to its write-ahead
+ * log fails. If the file system fills up anyway, a failing data write truncates what it appended before rolling
+ * back, which frees room for the roll-back's index batch; should RocksDB fail all the same, reads keep working,
+ * writes fail with {@code NoSpaceException} saying to free space and reopen, and the reopen settles everything.
+ *
  * <p>Limit: after a power loss (not a process crash), a block written more than twice since its object's last
  * fsync, or whose data reached the disk before its index entry did, may be reported as damaged rather than read
  * as old or new data. It is never returned wrong; the cluster repairs such a replica from another.

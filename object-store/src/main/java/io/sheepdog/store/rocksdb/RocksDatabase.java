@@ -58,6 +58,8 @@ public final class RocksDatabase implements AutoCloseable {
     private final ReadOptions reads = new ReadOptions();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private boolean closed;
+    /** The first error that ran into a full disk: RocksDB refuses writes after it until reopened. */
+    private volatile StoreException noSpace;
 
     private RocksDatabase(Path path, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
             List<ColumnFamilyHandle> handles, RocksDB db) {
@@ -123,7 +125,16 @@ public final class RocksDatabase implements AutoCloseable {
             }
             return call.run(db);
         } catch (RocksDBException e) {
-            throw wrap(operation, e);
+            StoreException wrapped = wrap(operation, e);
+            if (wrapped instanceof NoSpaceException && noSpace == null) {
+                noSpace = wrapped;
+            } else if (noSpace != null) {
+                // RocksDB's write-ahead log stays broken after a failed append ("Writer has previous error").
+                throw new NoSpaceException("metadata database: " + operation + " failed: " + e.getMessage()
+                        + "; it stopped accepting writes when the disk filled up (" + noSpace.getMessage()
+                        + "); free space, then close and reopen the store", e);
+            }
+            throw wrapped;
         } finally {
             lock.unlock();
         }
