@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sheepdog.collie.it.CollieRunner.Mode;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.FreePorts;
 import io.sheepdog.daemon.testing.process.SheepProcess;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * collie against one real daemon process, as an operator uses it: format, info, node and VDI commands, data round
  * trips through {@code vdi write}/{@code vdi read}, and the documented exit codes (0 ok, 2 cannot reach the daemon,
  * 3 exists, 5 not found, 64 usage). The daemon is shared by the tests of this class; each test uses its own VDIs.
+ * Most commands run collie in this JVM (fast); exit codes and half the data transfers use a real collie process.
  */
 class CollieEndToEndIT {
     private static final long MIB = 1L << 20;
@@ -36,7 +38,7 @@ class CollieEndToEndIT {
     @BeforeAll
     static void startAndFormat() {
         sheep = SheepProcess.start(work.resolve("sheep"));
-        collie = CollieRunner.against(sheep);
+        collie = CollieRunner.against(sheep, Mode.IN_PROCESS);
         collie.ok("cluster", "format", "--copies", "1");
     }
 
@@ -99,21 +101,22 @@ class CollieEndToEndIT {
         // Odd offsets and lengths, one crossing the 4 MiB object boundary, one ending at the last byte.
         long[][] extents = {{1, 4097}, {4 * MIB - 3001, 10_000}, {12_345_678, 3333}, {16 * MIB - 777, 777}};
         List<byte[]> written = new ArrayList<>();
-        for (long[] e : extents) {
-            byte[] data = new byte[(int) e[1]];
+        for (int i = 0; i < extents.length; i++) {
+            byte[] data = new byte[(int) extents[i][1]];
             random.nextBytes(data);
-            Path in = Files.write(work.resolve("in-" + e[0]), data);
-            CommandResult w = collie.command("vdi", "write", name, Long.toString(e[0]), Long.toString(e[1]))
-                    .stdin(in).run();
+            Path in = Files.write(work.resolve("in-" + i), data);
+            CommandResult w = runner(i).runWithInput(in, "vdi", "write", name, Long.toString(extents[i][0]),
+                    Long.toString(extents[i][1]));
             assertThat(w.exitCode()).as(w.describe()).isZero();
             written.add(data);
         }
         for (int i = 0; i < extents.length; i++) {
-            assertThat(read(name, extents[i][0], extents[i][1])).as("bytes at %d (seed %d)", extents[i][0], seed)
-                    .isEqualTo(written.get(i));
+            // Read back the other way round: what one mode wrote, the other reads.
+            assertThat(read(runner(i + 1), name, extents[i][0], extents[i][1]))
+                    .as("bytes at %d (seed %d)", extents[i][0], seed).isEqualTo(written.get(i));
         }
         // Never written: reads as zeroes.
-        assertThat(read(name, 8 * MIB, 65536)).isEqualTo(new byte[65536]);
+        assertThat(read(collie, name, 8 * MIB, 65536)).isEqualTo(new byte[65536]);
     }
 
     @Test
@@ -123,36 +126,44 @@ class CollieEndToEndIT {
         byte[] data = new byte[5000];
         new Random(42).nextBytes(data);
         Path in = Files.write(work.resolve("survivor.bin"), data);
-        assertThat(collie.command("vdi", "write", name, "1000", "5000").stdin(in).run().exitCode()).isZero();
+        CommandResult w = collie.runWithInput(in, "vdi", "write", name, "1000", "5000");
+        assertThat(w.exitCode()).as(w.describe()).isZero();
 
         sheep.kill9();
         sheep.restart();
 
         assertThat(collie.ok("vdi", "list", "-r").stdout()).contains(name);
-        assertThat(read(name, 1000, 5000)).isEqualTo(data);
+        assertThat(read(collie, name, 1000, 5000)).isEqualTo(data);
     }
 
     @Test
     void exitCodesFollowTheDocumentedContract() {
-        collie.ok("vdi", "create", "taken", "4M");
-        collie.expectExit(3, "vdi", "create", "taken", "4M");
-        collie.expectExit(5, "vdi", "read", "no-such-vdi", "0", "512");
-        collie.expectExit(5, "vdi", "delete", "no-such-vdi");
+        // The real process: main, System.exit and all.
+        CollieRunner process = collie.in(Mode.PROCESS);
+        process.ok("vdi", "create", "taken", "4M");
+        process.expectExit(3, "vdi", "create", "taken", "4M");
+        process.expectExit(5, "vdi", "read", "no-such-vdi", "0", "512");
+        process.expectExit(5, "vdi", "delete", "no-such-vdi");
 
         int nobody = FreePorts.pick(1)[0];
-        CommandResult unreachable = CollieRunner.at(SheepProcess.HOST, nobody).run("vdi", "list");
+        CommandResult unreachable = CollieRunner.at(SheepProcess.HOST, nobody, Mode.PROCESS).run("vdi", "list");
         assertThat(unreachable.exitCode()).as(unreachable.describe()).isEqualTo(2);
         assertThat(unreachable.stderr()).as("says why").isNotBlank();
 
-        collie.expectExit(64, "vdi", "create");
-        collie.expectExit(64, "no-such-noun");
-        collie.expectExit(64, "vdi", "create", "bad-size", "twelve");
+        process.expectExit(64, "vdi", "create");
+        process.expectExit(64, "no-such-noun");
+        process.expectExit(64, "vdi", "create", "bad-size", "twelve");
     }
 
-    private static byte[] read(String name, long offset, long length) throws IOException {
+    /** collie in this JVM for even {@code i}, as its own process for odd. */
+    private static CollieRunner runner(int i) {
+        return i % 2 == 0 ? collie : collie.in(Mode.PROCESS);
+    }
+
+    private static byte[] read(CollieRunner runner, String name, long offset, long length) throws IOException {
         Path out = work.resolve("out-" + name + "-" + offset);
-        CommandResult r = collie.command("vdi", "read", name, Long.toString(offset), Long.toString(length))
-                .stdoutTo(out).run();
+        CommandResult r = runner.runWithOutput(out, "vdi", "read", name, Long.toString(offset),
+                Long.toString(length));
         assertThat(r.exitCode()).as(r.describe()).isZero();
         return Files.readAllBytes(out);
     }
