@@ -4,6 +4,7 @@ import io.sheepdog.store.file.FileObjectStore;
 import io.sheepdog.store.rocksdb.RocksDatabase;
 import io.sheepdog.store.rocksdb.RocksMetadataStore;
 import io.sheepdog.store.rocksdb.RocksObjectIndex;
+import java.io.Closeable;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * {@link MetadataStore} of its local metadata, sharing one RocksDB database.
  *
  * <pre>
- * &lt;dir&gt;/FORMAT     layout version ({@value #FORMAT_VERSION}); written last when a store is created, checked at open
+ * &lt;dir&gt;/FORMAT     layout version ({@value #FORMAT_VERSION}); written last at creation, checked at open
  * &lt;dir&gt;/lock       locked while open, so that a second daemon cannot use the directory
  * &lt;dir&gt;/meta/      RocksDB: object records, block checksums, metadata
  * &lt;dir&gt;/obj/xx/    one data file per object
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Usage: {@code try (LocalStore store = LocalStore.open(dir)) { store.objects().write(...); }}. Closing the store
  * flushes and closes everything; closing {@link #objects()} or {@link #metadata()} alone only stops that view.
  */
-public final class LocalStore implements AutoCloseable {
+public final class LocalStore implements Closeable {
     /** The layout version of store directories written by this build. */
     public static final int FORMAT_VERSION = 1;
     private static final Logger LOG = LoggerFactory.getLogger(LocalStore.class);

@@ -3,6 +3,7 @@ package io.sheepdog.store.file;
 import static io.sheepdog.store.ObjectLayout.BLOCK_SIZE;
 import static io.sheepdog.store.ObjectLayout.OBJECT_SIZE;
 
+import io.sheepdog.store.NoSpaceException;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.StoreException;
 import java.io.IOException;
@@ -74,14 +75,14 @@ final class Blocks {
         }
     }
 
-    /** Turns an I/O failure into the SPI's exceptions: a full disk becomes {@link io.sheepdog.store.NoSpaceException}. */
+    /** Turns an I/O failure into the SPI's exceptions: a full disk becomes {@link NoSpaceException}. */
     static StoreException failure(String operation, long oid, IOException e) {
         if (e instanceof StoreException se) {
             return se;
         }
         String message = operation + " of object " + ObjectId.toString(oid) + " failed: " + e;
         if (isNoSpace(e)) {
-            return new io.sheepdog.store.NoSpaceException(message, e);
+            return new NoSpaceException(message, e);
         }
         return new StoreException(message, e);
     }

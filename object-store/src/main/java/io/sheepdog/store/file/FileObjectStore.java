@@ -97,7 +97,8 @@ public final class FileObjectStore implements ObjectStore {
             if (aligned) {
                 dst.position(dst.position() + length);
             } else {
-                dst.put(target.position((int) (offset - BlockEntry.fileOffset(first))).limit(target.position() + length));
+                int skip = (int) (offset - BlockEntry.fileOffset(first));
+                dst.put(target.position(skip).limit(skip + length));
             }
         } catch (IOException e) {
             throw Blocks.failure("read", oid, e);

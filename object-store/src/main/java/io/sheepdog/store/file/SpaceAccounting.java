@@ -32,7 +32,8 @@ final class SpaceAccounting {
 
     /** Accounts for an object record changing from {@code before} to {@code after}; null means absent. */
     void changed(ObjectMeta before, ObjectMeta after) {
-        blocks.addAndGet((after == null ? 0 : after.allocatedBlocks()) - (before == null ? 0 : before.allocatedBlocks()));
+        int was = before == null ? 0 : before.allocatedBlocks();
+        blocks.addAndGet((after == null ? 0 : after.allocatedBlocks()) - was);
         objects.addAndGet((after == null ? 0 : 1) - (before == null ? 0 : 1));
     }
 

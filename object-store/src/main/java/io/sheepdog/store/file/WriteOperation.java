@@ -2,6 +2,7 @@ package io.sheepdog.store.file;
 
 import static io.sheepdog.store.ObjectLayout.BLOCK_SIZE;
 
+import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectVersion;
 import io.sheepdog.store.StoreException;
@@ -22,8 +23,9 @@ import java.util.Optional;
  *
  * If step 3 fails (a full disk, an I/O error), the entries are restored: blocks unallocated before become so
  * again, allocated ones get their old entry back unless the new data already replaced the old in the file, so
- * what was stored before stays readable (or, for a block overwritten in place, the new data); if even that fails, the object is marked unsettled:
- * reads accept the fall-backs of step 2, and the next sync settles the index on the file.
+ * what was stored before stays readable (or, for a block overwritten in place, the new data). If even that
+ * fails, the object is marked unsettled: reads accept the fall-backs of step 2, and the next sync settles the
+ * index on the file.
  */
 final class WriteOperation {
     private final ObjectIndex index;
@@ -106,7 +108,7 @@ final class WriteOperation {
                 hook.reached(StepHook.Step.DATA_WRITTEN, oid);
             } catch (IOException | RuntimeException e) {
                 StoreException failure = e instanceof IOException io ? Blocks.failure("write", oid, io)
-                        : new StoreException("write of object failed: " + e, e);
+                        : new StoreException("write of object " + ObjectId.toString(oid) + " failed: " + e, e);
                 truncate(oid, sizeBefore[0], failure);
                 rollBack(oid, first, written, before, after, old, meta, failure);
                 throw failure;

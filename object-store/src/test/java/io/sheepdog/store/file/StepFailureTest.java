@@ -51,9 +51,10 @@ class StepFailureTest {
         BitSet allocation = store.allocation(OID);
         store.stepHook(failAt(StepHook.Step.INDEX_APPLIED));
 
-        // Overwrites block 1 partly, allocates blocks 2 and 3.
-        assertThatThrownBy(() -> store.write(OID, BLOCK_SIZE + 100, ByteBuffer.wrap(TestBytes.random(2, 3 * BLOCK_SIZE)),
-                2, false)).isInstanceOf(StoreException.class).hasMessageContaining("injected");
+        // Overwrites block 1 partly, allocates blocks 2 to 4.
+        ByteBuffer data = ByteBuffer.wrap(TestBytes.random(2, 3 * BLOCK_SIZE));
+        assertThatThrownBy(() -> store.write(OID, BLOCK_SIZE + 100, data, 2, false))
+                .isInstanceOf(StoreException.class).hasMessageContaining("injected");
 
         store.stepHook(StepHook.NONE);
         assertOldState(before, allocation);
@@ -111,8 +112,8 @@ class StepFailureTest {
     }
 
     private void assertOldState(ObjectInfo before, BitSet allocation) throws StoreException {
-        assertThat(TestBytes.read(store, OID, 0, 4 * BLOCK_SIZE)).startsWith(OLD)
-                .endsWith(new byte[2 * BLOCK_SIZE]);
+        assertThat(TestBytes.read(store, OID, 0, 5 * BLOCK_SIZE)).startsWith(OLD)
+                .endsWith(new byte[3 * BLOCK_SIZE]);
         assertThat(store.stat(OID)).contains(before);
         assertThat(store.allocation(OID)).isEqualTo(allocation);
         assertThat(store.stats().usedBytes()).isEqualTo(before.allocatedBytes());
