@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   WORK/store      the store directory (unless {@link SheepProcessBuilder#storeDir} says otherwise)
  *   WORK/sheep.pid  written by the daemon once it listens on both ports; its presence means "ready"
- *   WORK/sheep.log  the daemon's log (--log-file)
+ *   WORK/sheep.log  the daemon's log (--log-file); the logs of earlier runs are kept as sheep.log.1, .2, ...
  *   WORK/console.log  the child's stdout and stderr (JVM errors before logging starts)
  * </pre>
  *
@@ -39,6 +39,7 @@ public final class SheepProcess implements AutoCloseable {
     public static final String MAIN_CLASS = "io.sheepdog.daemon.SheepMain";
     public static final String HOST = "127.0.0.1";
 
+    private static final String LOG_NAME = "sheep.log";
     private static final int START_ATTEMPTS = 3;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(50);
@@ -52,6 +53,8 @@ public final class SheepProcess implements AutoCloseable {
     private int port;
     private int nbdPort;
     private boolean startedOnce;
+    /** Logs of earlier runs, moved to sheep.log.1, sheep.log.2, ... before each restart. */
+    private int rotatedLogs;
     private Process process;
 
     SheepProcess(SheepProcessBuilder b) {
@@ -109,15 +112,15 @@ public final class SheepProcess implements AutoCloseable {
             Files.createDirectories(workDir);
             // A PID file left by a killed daemon would make a fresh start look ready at once.
             Files.deleteIfExists(pidFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare " + workDir, e);
-        }
-        try {
+            // The daemon truncates its log file: keep the previous run's log (the one before a crash) aside.
+            if (Files.exists(logFile())) {
+                Files.move(logFile(), workDir.resolve(LOG_NAME + "." + ++rotatedLogs));
+            }
             // Restarts append to one console file; a marker tells the runs apart.
             Files.writeString(consoleFile(), "==== " + Instant.now() + " starting " + String.join(" ", command())
                     + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + consoleFile(), e);
+            throw new UncheckedIOException("cannot prepare " + workDir, e);
         }
         ProcessBuilder pb = new ProcessBuilder(command()).directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -248,7 +251,7 @@ public final class SheepProcess implements AutoCloseable {
     }
 
     public Path logFile() {
-        return workDir.resolve("sheep.log");
+        return workDir.resolve(LOG_NAME);
     }
 
     public Path consoleFile() {
@@ -265,9 +268,13 @@ public final class SheepProcess implements AutoCloseable {
                 + "---- " + consoleFile() + " (last " + lines + " lines)\n" + LogFiles.tail(consoleFile(), lines);
     }
 
-    /** The whole log and console output, for assertions such as "no Netty LEAK report". */
+    /** The logs of every run so far and the console output, for assertions such as "no Netty LEAK report". */
     public String log() {
-        return LogFiles.read(logFile()) + LogFiles.read(consoleFile());
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= rotatedLogs; i++) {
+            all.append(LogFiles.read(workDir.resolve(LOG_NAME + "." + i)));
+        }
+        return all.append(LogFiles.read(logFile())).append(LogFiles.read(consoleFile())).toString();
     }
 
     /** The command line of the daemon process. */
