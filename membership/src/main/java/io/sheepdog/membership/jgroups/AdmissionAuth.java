@@ -6,11 +6,11 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.jgroups.Message;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.AuthHeader;
 import org.jgroups.protocols.pbcast.GMS;
-import org.jgroups.Message;
 
 /**
  * JGroups {@link AUTH} that applies {@link Admission} to join and merge requests on the coordinator and, unlike

@@ -12,7 +12,9 @@ import io.sheepdog.membership.MessageHandler;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.Refusal;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -273,8 +275,7 @@ public final class JGroupsMembership implements Membership {
         if (buf == null) {
             return;
         }
-        java.io.DataInputStream in = new java.io.DataInputStream(
-                new java.io.ByteArrayInputStream(buf, msg.getOffset(), msg.getLength()));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(buf, msg.getOffset(), msg.getLength()));
         try {
             String topic = in.readUTF();
             byte[] payload = in.readAllBytes();

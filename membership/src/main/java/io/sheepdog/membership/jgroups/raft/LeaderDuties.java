@@ -2,6 +2,7 @@ package io.sheepdog.membership.jgroups.raft;
 
 import io.sheepdog.membership.MemberInfo;
 import io.sheepdog.membership.Membership;
+import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.meta.CommandResult;
 import io.sheepdog.membership.meta.EpochDecider;
 import io.sheepdog.membership.meta.MetadataCodec;
@@ -10,6 +11,7 @@ import io.sheepdog.membership.meta.MetadataState;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +63,7 @@ final class LeaderDuties implements AutoCloseable {
         if (queued.compareAndSet(false, true)) {
             try {
                 thread.execute(this::evaluate);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 queued.set(false); // closed
             }
         }
@@ -113,7 +115,7 @@ final class LeaderDuties implements AutoCloseable {
         MetadataState state = stateMachine.state();
         EpochDecider.Decision d = EpochDecider.decide(state, live, clock.getAsLong());
         if (d instanceof EpochDecider.Wait w) {
-            String msg = w.missing().stream().map(n -> n.hostPort()).toList().toString();
+            String msg = w.missing().stream().map(NodeAddress::hostPort).toList().toString();
             if (!msg.equals(lastWait)) {
                 lastWait = msg;
                 LOG.warn("metadata leader: cluster restarted; waiting for nodes of epoch {}: {}",

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jgroups.raft.StateMachine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ final class RaftStateMachine implements StateMachine {
         }
     }
 
-    private void publish(MetadataState after, java.util.function.Consumer<MetadataListener> call) {
+    private void publish(MetadataState after, Consumer<MetadataListener> call) {
         List<CompletableFuture<MetadataState>> done;
         synchronized (waiters) {
             Map<Long, CompletableFuture<MetadataState>> reached = waiters.headMap(after.version(), true);

@@ -207,4 +207,39 @@ class RaftMetadataIT {
         assertThat(alone.metadata().state().vdis()).isEmpty();
         assertThat(alone.metadata().state().epochNumber()).isEqualTo(1);
     }
+
+    @Test
+    void nodeFormattedIntoAnotherClusterIsRefused() throws Exception {
+        startThree("home");
+        String home = nodes.get(0).metadata().format(2, false).get(10, TimeUnit.SECONDS).clusterId();
+        awaitEpoch(1, 3, 0, 1, 2);
+        // A fourth node, formatted on its own into another cluster (another group name, so it stays alone).
+        List<MembershipConfig> four = TestCluster.tcp("home", List.of(
+                configs.get(0).bindPort(), configs.get(1).bindPort(), configs.get(2).bindPort(),
+                io.sheepdog.membership.testing.FreePorts.membershipPort()));
+        MembershipConfig strangerConfig = four.get(3);
+        MetadataConfig strangerMeta = MetadataConfig.of(tmp.resolve("stranger"))
+                .withCommandTimeout(Duration.ofSeconds(5));
+        String other;
+        try (JGroupsRaftNode alone = new JGroupsRaftNode(strangerConfig.withClusterName("elsewhere"), strangerMeta)) {
+            alone.start();
+            other = alone.metadata().format(1, false).get(10, TimeUnit.SECONDS).clusterId();
+        }
+        JGroupsRaftNode stranger = new JGroupsRaftNode(strangerConfig, strangerMeta);
+        try {
+            assertThatThrownBy(stranger::start).isInstanceOf(MembershipException.class)
+                    .hasMessageContaining("formatted into cluster " + other)
+                    .hasMessageContaining("this is cluster " + home)
+                    .satisfies(e -> assertThat(((MembershipException) e).reason())
+                            .isEqualTo(MembershipException.Reason.REFUSED));
+        } finally {
+            stranger.close();
+        }
+        for (JGroupsRaftNode n : nodes) {
+            Await.until(WAIT, () -> !n.membership().refusals().isEmpty(), () -> "no refusal recorded");
+            assertThat(n.membership().refusals().get(0).node()).contains(strangerConfig.self().hostPort());
+            assertThat(n.membership().members()).hasSize(3);
+        }
+        assertThat(nodes.get(0).metadata().state().epochNumber()).isEqualTo(1);
+    }
 }

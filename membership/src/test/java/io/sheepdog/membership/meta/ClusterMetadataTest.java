@@ -1,0 +1,123 @@
+package io.sheepdog.membership.meta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sheepdog.membership.MemberInfo;
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.membership.testing.TestCluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ClusterMetadataTest {
+    static final NodeAddress A = TestCluster.node(7000, 0, 64);
+    static final NodeAddress B = TestCluster.node(7001, 1, 64);
+    static final NodeAddress GW = TestCluster.node(7002, 2, 0);
+
+    static MemberInfo member(NodeAddress a, String incarnation) {
+        return new MemberInfo(a, incarnation, 1, "");
+    }
+
+    static MetadataCommand.Format format(String id, MemberInfo... members) {
+        return new MetadataCommand.Format(new ClusterFormat(id, 2, false, 1000), List.of(members));
+    }
+
+    static VdiEntry vdi(String name, int vid, int snap) {
+        return new VdiEntry(name, vid, 1 << 30, 5, 2, snap, snap == 0 ? "" : "tag" + snap, 0);
+    }
+
+    @Test
+    void commandsNeedAFormat() {
+        ClusterMetadata m = new ClusterMetadata();
+        CommandResult r = m.apply(new MetadataCommand.CreateVdi(vdi("a", 1, 0)));
+        assertThat(r.outcome()).isEqualTo(Outcome.NOT_FORMATTED);
+        assertThat(r.message()).contains("collie cluster format");
+        assertThat(r.version()).isEqualTo(1);
+        assertThat(m.state().vdis()).isEmpty();
+    }
+
+    @Test
+    void formatStartsEpochOneWithTheDataNodesOnly() {
+        ClusterMetadata m = new ClusterMetadata();
+        assertThat(m.apply(format("c1", member(A, "a1"), member(GW, "g1"), member(B, "b1"))).ok()).isTrue();
+        MetadataState s = m.state();
+        assertThat(s.clusterId()).isEqualTo("c1");
+        assertThat(s.epochNumber()).isEqualTo(1);
+        assertThat(s.currentEpoch().orElseThrow().nodes()).containsExactlyInAnyOrder(A, B);
+        assertThat(s.session()).containsEntry(GW.id().toString(), "g1");
+        assertThat(m.apply(format("c2", member(GW, "g1"))).outcome()).isEqualTo(Outcome.INVALID);
+        assertThat(m.state().clusterId()).isEqualTo("c1");
+    }
+
+    @Test
+    void vdiTableRules() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1")));
+        m.apply(new MetadataCommand.CreateVdi(vdi("alice", 10, 0)));
+        assertThat(m.apply(new MetadataCommand.CreateVdi(vdi("alice", 11, 0))).outcome())
+                .isEqualTo(Outcome.VDI_EXISTS);
+        assertThat(m.apply(new MetadataCommand.CreateVdi(vdi("bob", 10, 0))).outcome())
+                .isEqualTo(Outcome.VID_IN_USE);
+        // a snapshot shares the name
+        assertThat(m.apply(new MetadataCommand.CreateVdi(vdi("alice", 12, 1))).ok()).isTrue();
+        assertThat(m.state().workingVdi("alice").orElseThrow().vid()).isEqualTo(10);
+        assertThat(m.apply(new MetadataCommand.UpdateVdi(vdi("alice", 10, 2))).ok()).isTrue();
+        assertThat(m.state().workingVdi("alice")).isEmpty();
+        assertThat(m.apply(new MetadataCommand.DeleteVdi("bob", 12)).outcome()).isEqualTo(Outcome.NO_SUCH_VDI);
+        assertThat(m.apply(new MetadataCommand.DeleteVdi("alice", 12)).ok()).isTrue();
+        assertThat(m.state().vdisByName()).extracting(VdiEntry::vid).containsExactly(10);
+        assertThat(m.apply(new MetadataCommand.UpdateVdi(vdi("x", 99, 0))).outcome())
+                .isEqualTo(Outcome.NO_SUCH_VDI);
+    }
+
+    @Test
+    void newEpochIsACompareAndSet() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1"), member(B, "b1")));
+        assertThat(m.apply(new MetadataCommand.NewEpoch(1, 2000, List.of(member(A, "a1")))).ok()).isTrue();
+        CommandResult again = m.apply(new MetadataCommand.NewEpoch(1, 2001, List.of(member(A, "a1"))));
+        assertThat(again.outcome()).isEqualTo(Outcome.STALE_EPOCH);
+        assertThat(m.state().epochsNewestFirst()).extracting(e -> e.number()).containsExactly(2L, 1L);
+        assertThat(m.state().currentEpoch().orElseThrow().startMillis()).isEqualTo(2000);
+        assertThat(m.apply(new MetadataCommand.Resume(1, List.of())).outcome()).isEqualTo(Outcome.STALE_EPOCH);
+        assertThat(m.apply(new MetadataCommand.Resume(2, List.of(member(A, "a2")))).ok()).isTrue();
+        assertThat(m.state().session()).containsExactly(java.util.Map.entry(A.id().toString(), "a2"));
+        assertThat(m.state().epochNumber()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameCommandsGiveTheSameStateEverywhereAndSurviveASnapshot() {
+        long seed = System.nanoTime();
+        System.out.println("ClusterMetadataTest seed " + seed);
+        Random rnd = new Random(seed);
+        List<MetadataCommand> log = new ArrayList<>();
+        log.add(format("c1", member(A, "a1"), member(B, "b1")));
+        for (int i = 0; i < 300; i++) {
+            int vid = 1 + rnd.nextInt(40);
+            log.add(switch (rnd.nextInt(4)) {
+                case 0, 1 -> new MetadataCommand.CreateVdi(vdi("v" + rnd.nextInt(40), vid, rnd.nextInt(2)));
+                case 2 -> new MetadataCommand.DeleteVdi("v" + rnd.nextInt(40), vid);
+                default -> new MetadataCommand.NewEpoch(rnd.nextInt(5), i, List.of(member(A, "a" + i)));
+            });
+        }
+        ClusterMetadata one = new ClusterMetadata();
+        ClusterMetadata two = new ClusterMetadata();
+        ClusterMetadata three = new ClusterMetadata();
+        for (int i = 0; i < log.size(); i++) {
+            // the replica sees every command through the wire format
+            MetadataCommand c = log.get(i);
+            byte[] wire = MetadataCodec.encode(c);
+            assertThat(two.apply(MetadataCodec.decodeCommand(wire, 0, wire.length)))
+                    .as("seed %d command %d", seed, i).isEqualTo(one.apply(c));
+            if (i == 150) {
+                three.restore(MetadataCodec.decodeState(MetadataCodec.encode(one.state())));
+            } else if (i > 150) {
+                three.apply(c);
+            }
+        }
+        assertThat(two.state()).as("seed %d", seed).isEqualTo(one.state());
+        assertThat(three.state()).as("seed %d", seed).isEqualTo(one.state());
+        assertThat(one.state().version()).isEqualTo(log.size());
+    }
+}

@@ -1,0 +1,39 @@
+package io.sheepdog.membership.meta;
+
+import static io.sheepdog.membership.meta.ClusterMetadataTest.A;
+import static io.sheepdog.membership.meta.ClusterMetadataTest.member;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MetadataCodecTest {
+
+    @Test
+    void everyCommandRoundTrips() {
+        List<MetadataCommand> all = List.of(
+                ClusterMetadataTest.format("c", member(A, "a")),
+                new MetadataCommand.CreateVdi(ClusterMetadataTest.vdi("x", 1, 0)),
+                new MetadataCommand.UpdateVdi(ClusterMetadataTest.vdi("x", 1, 3)),
+                new MetadataCommand.DeleteVdi("x", 1),
+                new MetadataCommand.NewEpoch(3, 77, List.of(member(A, "a"))),
+                new MetadataCommand.Resume(3, List.of(member(A, "a"))));
+        for (MetadataCommand c : all) {
+            byte[] b = MetadataCodec.encode(c);
+            assertThat(MetadataCodec.decodeCommand(b, 0, b.length)).isEqualTo(c);
+        }
+        String json = new String(MetadataCodec.encode(all.get(3)), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"op\":\"delete-vdi\",\"name\":\"x\",\"vid\":1}");
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndGarbageIsRejected() {
+        byte[] b = "{\"op\":\"delete-vdi\",\"name\":\"x\",\"vid\":1,\"future\":true}".getBytes(StandardCharsets.UTF_8);
+        assertThat(MetadataCodec.decodeCommand(b, 0, b.length)).isEqualTo(new MetadataCommand.DeleteVdi("x", 1));
+        byte[] bad = "{\"op\":\"nope\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> MetadataCodec.decodeCommand(bad, 0, bad.length))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
+    }
+}
