@@ -69,8 +69,10 @@ public final class MembershipEvents implements AutoCloseable {
         }
         members = List.copyOf(next);
         MembershipChange change = new MembershipChange(++viewId, next, joined, left);
+        // The listeners of now: one added later is told the members as of its addition instead, never twice.
+        List<MembershipListener> targets = List.copyOf(listeners);
         thread.execute(() -> {
-            for (MembershipListener l : listeners) {
+            for (MembershipListener l : targets) {
                 deliver(l, change);
             }
         });
@@ -87,6 +89,7 @@ public final class MembershipEvents implements AutoCloseable {
         }
     }
 
+    /** Removes a listener; changes already queued for it may still arrive. */
     public void removeListener(MembershipListener l) {
         listeners.remove(l);
     }

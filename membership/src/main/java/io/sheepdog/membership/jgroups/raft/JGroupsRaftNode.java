@@ -58,7 +58,8 @@ public final class JGroupsRaftNode implements ClusterNode {
     }
 
     private List<Protocol> raftProtocols() {
-        raft.raftId(raftId).logDir(metadataConfig.dir().toString()).logPrefix("metadata")
+        raft.raftId(raftId).logClass(RepairedFileLog.class.getName()).logDir(metadataConfig.dir().toString())
+                .logPrefix("metadata")
                 .maxLogSize(metadataConfig.maxLogBytes());
         raft.logUseFsync(true);
         raft.members(bootstrap.load());

@@ -242,4 +242,45 @@ class RaftMetadataIT {
         }
         assertThat(nodes.get(0).metadata().state().epochNumber()).isEqualTo(1);
     }
+
+    @Test
+    void aNodeJoiningAfterLogCompactionGetsTheSnapshot() throws Exception {
+        configs = TestCluster.tcp("snapshot", 3);
+        for (int i = 0; i < 2; i++) {
+            JGroupsRaftNode n = new JGroupsRaftNode(configs.get(i), MetadataConfig.of(tmp.resolve("s" + i))
+                    .withCommandTimeout(Duration.ofSeconds(5)).withMaxLogBytes(4096));
+            n.start();
+            nodes.add(n);
+        }
+        awaitMembers(2, 0, 1);
+        List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        nodes.get(0).metadata().addListener((command, result, after) -> applied.add(
+                command.getClass().getSimpleName() + ":" + result.outcome()));
+        nodes.get(1).metadata().format(2, false).get(10, TimeUnit.SECONDS);
+        for (int v = 1; v <= 40; v++) {
+            nodes.get(v % 2).metadata().createVdi(vdi("vdi-" + v, v)).get(10, TimeUnit.SECONDS);
+        }
+        Await.until(WAIT, () -> applied.stream().filter(x -> x.equals("CreateVdi:OK")).count() == 40,
+                () -> "applied on node 0: " + applied);
+        assertThat(applied.get(0)).isEqualTo("Format:OK");
+        JGroupsRaftNode third = new JGroupsRaftNode(configs.get(2), MetadataConfig.of(tmp.resolve("s2"))
+                .withCommandTimeout(Duration.ofSeconds(5)).withMaxLogBytes(4096));
+        third.start();
+        nodes.add(third);
+        awaitMembers(3, 0, 1, 2);
+        Await.until(WAIT, () -> third.metadata().state().vdis().size() == 40, () -> "third has "
+                + third.metadata().state().vdis().size() + " VDIs");
+        Await.until(WAIT, () -> third.metadataMembers().size() == 3, () -> "voters " + third.metadataMembers());
+        awaitEpoch(2, 3, 0, 1, 2);
+        assertThat(third.metadata().state()).isEqualTo(nodes.get(0).metadata().state());
+        // the compacted log and its snapshot survive a restart of the newcomer
+        third.close();
+        awaitEpoch(3, 2, 0, 1);
+        JGroupsRaftNode again = new JGroupsRaftNode(configs.get(2), MetadataConfig.of(tmp.resolve("s2"))
+                .withCommandTimeout(Duration.ofSeconds(5)).withMaxLogBytes(4096));
+        again.start();
+        nodes.set(2, again);
+        assertThat(again.metadata().state().vdis()).hasSizeGreaterThanOrEqualTo(40);
+        awaitEpoch(4, 3, 0, 1, 2);
+    }
 }
