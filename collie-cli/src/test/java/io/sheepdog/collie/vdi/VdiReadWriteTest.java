@@ -67,6 +67,20 @@ class VdiReadWriteTest {
     }
 
     @Test
+    void bulkTransferRoundTripsIntact() throws Exception {
+        // Guards the whole path (chunking, pipelining, payload slices freed on other threads) at a size where a
+        // buffer reused too early shows: 16 chunks of 4 MiB in flight 8 at a time, each way, twice.
+        h.run("vdi", "create", "bulk", "64M");
+        for (int round = 0; round < 2; round++) {
+            byte[] data = random(64 * MIB);
+            assertThat(write(data, "vdi", "write", "bulk").exitCode()).isZero();
+            Result r = h.run("vdi", "read", "bulk");
+            assertThat(r.exitCode()).isZero();
+            assertThat(Arrays.equals(r.stdoutBytes(), data)).as("round %d, seed %d", round, seed).isTrue();
+        }
+    }
+
+    @Test
     void defaultsAreTheWholeVdiAndAllOfStdin() throws Exception {
         h.run("vdi", "create", "whole", "10M");
         byte[] data = random(10 * MIB);

@@ -2,7 +2,6 @@ package io.sheepdog.daemon.client;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -103,6 +102,7 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, SheepTransport.ALLOCATOR)
                 .handler(new SheepClientInitializer(config.maxFrameSize(), handler));
         CompletableFuture<SheepClient> result = new CompletableFuture<>();
         bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
@@ -230,7 +230,7 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
 
     private static ByteBuf nameJson(String name) {
         Objects.requireNonNull(name, "name");
-        return SheepJson.encode(ByteBufAllocator.DEFAULT, name);
+        return SheepJson.encode(SheepTransport.ALLOCATOR, name);
     }
 
     private <T> T block(CompletableFuture<T> future) throws SheepException {

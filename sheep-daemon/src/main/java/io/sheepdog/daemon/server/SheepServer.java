@@ -69,6 +69,7 @@ public final class SheepServer implements AutoCloseable {
                 .channel(SheepTransport.serverChannelClass(bossGroup))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, SheepTransport.ALLOCATOR)
                 .childHandler(new SheepServerInitializer(config, adapter, channels));
         ChannelFuture bound = bootstrap.bind(config.bindAddress(), config.port()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
