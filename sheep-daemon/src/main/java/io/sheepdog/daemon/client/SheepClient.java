@@ -221,6 +221,14 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     /** Closes the connection, failing requests still in flight with NETWORK_ERROR. Idempotent. */
     @Override
     public void close() {
+        if (channel.eventLoop().inEventLoop()) {
+            // Called from a callback on our own loop: waiting here would wait for ourselves.
+            channel.close();
+            if (ownedGroup != null) {
+                ownedGroup.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            return;
+        }
         channel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (ownedGroup != null) {
             ownedGroup.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)

@@ -37,6 +37,8 @@ final class SheepClientHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     /** Why the connection broke, if known, for the messages of the requests it takes down. */
     private String breakReason;
+    /** Set when the peer sent something that is not our protocol; later failures repeat it. */
+    private SheepException brokenBy;
     private boolean inactive;
 
     SheepClientHandler(String peer, Duration requestTimeout) {
@@ -113,14 +115,20 @@ final class SheepClientHandler extends ChannelInboundHandlerAdapter {
 
     private void failDecoded(SheepDecodeFailure failure) {
         LOG.debug("bad frame from {}: {}", peer, failure);
-        SheepException error = new SheepException(failure.result(), failure.message() + " (sheep at " + peer + ")");
+        // Whatever answered is not a sheep we can talk to: unreachable for the caller's purposes, unless it is a sheep
+        // of another version, which deserves its own code.
+        ResultCode code = failure.result() == ResultCode.VER_MISMATCH ? ResultCode.VER_MISMATCH
+                : ResultCode.NETWORK_ERROR;
+        SheepException error = new SheepException(code, "sheep at " + peer + ": " + failure.message());
         PendingCall call = pending.remove(failure.requestId());
         if (call != null) {
             call.timeout().cancel(false);
             call.future().completeExceptionally(error);
         }
         if (failure.fatal()) {
-            // The stream is out of frame: every other request is lost with it, for the same reason.
+            // The stream is out of frame: every other request is lost with it, for the same reason, and so is any
+            // request sent before the close lands.
+            brokenBy = error;
             failAll(error);
             ctx.close();
         }
@@ -152,6 +160,9 @@ final class SheepClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private SheepException closedException() {
+        if (brokenBy != null) {
+            return new SheepException(brokenBy.result(), brokenBy.getMessage());
+        }
         return new SheepException(ResultCode.NETWORK_ERROR, "connection to sheep at " + peer + " closed"
                 + (breakReason == null ? "" : ": " + breakReason));
     }

@@ -432,10 +432,35 @@ class SheepClientServerTest {
             SheepClient client = connect(old.getLocalPort());
             assertThatThrownBy(client::nodes).isInstanceOfSatisfying(SheepException.class, e -> {
                 assertThat(e.result()).isEqualTo(ResultCode.VER_MISMATCH);
-                assertThat(e.getMessage()).isEqualTo("protocol version mismatch: the sheep speaks version 2, "
-                        + "this client speaks version 1 (sheep at 127.0.0.1:" + old.getLocalPort() + ")");
+                assertThat(e.getMessage()).isEqualTo("sheep at 127.0.0.1:" + old.getLocalPort()
+                        + ": protocol version mismatch: the sheep speaks version 2, this client speaks version 1");
             });
             await(() -> !client.isOpen(), "client closes the out-of-frame connection");
+        }
+    }
+
+    @Test
+    void somethingElseAtTheAddressIsANetworkError() throws Exception {
+        try (ServerSocket http = new ServerSocket(0)) {
+            Thread answer = new Thread(() -> {
+                try (Socket s = http.accept()) {
+                    s.getInputStream().readNBytes(SheepProtocol.HEADER_SIZE);
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read();
+                } catch (IOException e) {
+                    // The client closed first; nothing to check here.
+                }
+            }, "not-a-sheep");
+            answer.start();
+            closeables.add(() -> answer.join(TIMEOUT.toMillis()));
+            SheepClient client = connect(http.getLocalPort());
+            assertThatThrownBy(client::list).isInstanceOfSatisfying(SheepException.class, e -> {
+                assertThat(e.result()).isEqualTo(ResultCode.NETWORK_ERROR);
+                assertThat(e.getMessage()).isEqualTo("sheep at 127.0.0.1:" + http.getLocalPort()
+                        + ": bad magic 0x48545450: not a sheep protocol peer");
+            });
+            // Later calls fail for the same reason.
+            assertThatThrownBy(client::list).hasMessageContaining("bad magic");
         }
     }
 
