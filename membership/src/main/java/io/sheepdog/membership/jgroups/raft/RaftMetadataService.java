@@ -188,7 +188,8 @@ final class RaftMetadataService implements ClusterMetadataService {
         }
         if (c instanceof TimeoutException) {
             return new MetadataException(Outcome.TIMEOUT, "cluster metadata change not confirmed within "
-                    + config.commandTimeout().toMillis() + " ms; " + reach() + "; it may or may not have been applied", c);
+                    + config.commandTimeout().toMillis() + " ms; " + reach()
+                    + "; it may or may not have been applied", c);
         }
         return noMajority(c);
     }
