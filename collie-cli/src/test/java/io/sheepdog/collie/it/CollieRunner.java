@@ -3,22 +3,18 @@ package io.sheepdog.collie.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sheepdog.collie.Collie;
-import io.sheepdog.collie.CollieIo;
+import io.sheepdog.collie.CollieHarness;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.JavaCommand;
 import io.sheepdog.daemon.testing.process.SheepProcess;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,17 +106,20 @@ public final class CollieRunner {
         return inProcess(stdin, stdout, argv);
     }
 
+    /** Through {@link CollieHarness#runBare}, the module's in-process runner; stdout is written to the file after. */
     private static CommandResult inProcess(Path stdin, Path stdout, String[] argv) {
         List<String> shown = new ArrayList<>(List.of("collie(in-process)"));
         shown.addAll(List.of(argv));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
-        try (InputStream in = stdin != null ? Files.newInputStream(stdin) : new ByteArrayInputStream(new byte[0]);
-             OutputStream data = stdout != null ? Files.newOutputStream(stdout) : out) {
-            int code = Collie.run(CollieIo.of(in, data, err, ZoneOffset.UTC), argv);
-            return new CommandResult(shown, code, out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8), false, Duration.ofNanos(System.nanoTime() - start));
+        try (InputStream in = stdin != null ? Files.newInputStream(stdin) : new ByteArrayInputStream(new byte[0])) {
+            CollieHarness.Result r = CollieHarness.runBare(in, argv);
+            String out = r.stdout();
+            if (stdout != null) {
+                Files.write(stdout, r.stdoutBytes());
+                out = "";
+            }
+            return new CommandResult(shown, r.exitCode(), out, r.stderr(), false,
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {
             throw new UncheckedIOException("collie " + String.join(" ", argv), e);
         }
