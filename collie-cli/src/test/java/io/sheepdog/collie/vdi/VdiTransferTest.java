@@ -42,7 +42,10 @@ class VdiTransferTest {
         delays.shutdownNow();
     }
 
-    /** FakeSheep whose answers come 0-3 ms late, so later requests often complete first. */
+    /**
+     * FakeSheep whose answers come 2-5 ms late, so later requests often complete first, and a transfer that issues
+     * its next request at once (microseconds) always has several in flight.
+     */
     private final ForwardingVdiOps slow = new ForwardingVdiOps(sheep) {
         @Override
         public CompletableFuture<ByteBuf> read(int vid, long offset, int length) {
@@ -63,7 +66,7 @@ class VdiTransferTest {
         CompletableFuture<T> late = new CompletableFuture<>();
         long delay;
         synchronized (random) {
-            delay = random.nextInt(3000);
+            delay = 2000 + random.nextInt(3000);
         }
         delays.schedule(() -> {
             inFlight.decrementAndGet();
