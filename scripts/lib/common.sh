@@ -63,7 +63,7 @@ sd_ensure_built() {
         fi
         sd_built "$@" && exit 0
         sd_note "building Sheepdog/J once (mvn -DskipTests package in $SHEEPDOG_ROOT); this takes a minute..."
-        mvn -B -q -f "$SHEEPDOG_ROOT/pom.xml" -DskipTests package >&2 || sd_die "the build failed (see the Maven output above)"
+        mvn -B -q -Dstyle.color=never -f "$SHEEPDOG_ROOT/pom.xml" -DskipTests package >&2 || sd_die "the build failed (see the Maven output above)"
     ) || exit 1
     sd_built "$@" || sd_die "the build finished but $(sd_module_jar "$1") or its lib/ is still missing"
 }
