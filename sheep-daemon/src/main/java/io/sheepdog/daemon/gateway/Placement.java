@@ -1,0 +1,24 @@
+package io.sheepdog.daemon.gateway;
+
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.membership.NodeId;
+import java.util.List;
+
+/**
+ * Where objects live in the current epoch, as the gateway sees it. Implemented by the daemon from the replicated
+ * epoch history and the consistent-hash ring; tests use fixed placements.
+ */
+public interface Placement {
+
+    /** The current epoch; every request to a peer carries it. */
+    long epoch();
+
+    /** This node. */
+    NodeId self();
+
+    /** The data nodes of the current epoch (every node a flush must reach). */
+    List<NodeAddress> dataNodes();
+
+    /** The replica nodes of {@code oid} for {@code copies} copies in the current epoch, primary first. */
+    List<NodeAddress> replicas(long oid, int copies);
+}
