@@ -21,7 +21,7 @@ final class ResponseMapping {
 
     /** Maps a successful response; may throw to fail the call. */
     @FunctionalInterface
-    private interface Mapper<T> {
+    interface Mapper<T> {
         T map(SheepResponse ok) throws SheepException, IOException;
     }
 
@@ -52,7 +52,8 @@ final class ResponseMapping {
         });
     }
 
-    private static <T> CompletableFuture<T> map(CompletableFuture<SheepResponse> call, String peer, Mapper<T> mapper) {
+    /** Maps a successful response with {@code mapper}, on the thread completing {@code call}; releases it after. */
+    static <T> CompletableFuture<T> map(CompletableFuture<SheepResponse> call, String peer, Mapper<T> mapper) {
         CompletableFuture<T> result = new CompletableFuture<>();
         call.whenComplete((response, failure) -> {
             if (failure != null) {

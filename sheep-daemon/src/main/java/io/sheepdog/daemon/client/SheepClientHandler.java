@@ -3,6 +3,7 @@ package io.sheepdog.daemon.client;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -61,12 +62,14 @@ final class SheepClientHandler extends ChannelInboundHandlerAdapter {
         long id = request.requestId();
         ScheduledFuture<?> timeout = ctx.executor().schedule(() -> timeOut(id), requestTimeout.toNanos(),
                 TimeUnit.NANOSECONDS);
-        pending.put(id, new PendingCall(request.opcode(), future, timeout));
-        ctx.writeAndFlush(request).addListener((ChannelFuture f) -> {
+        ChannelPromise written = ctx.newPromise();
+        pending.put(id, new PendingCall(request.opcode(), future, timeout, written));
+        written.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 writeFailed(id, f.cause());
             }
         });
+        ctx.writeAndFlush(request, written);
     }
 
     private void writeFailed(long id, Throwable cause) {
@@ -86,6 +89,13 @@ final class SheepClientHandler extends ChannelInboundHandlerAdapter {
     private void timeOut(long id) {
         PendingCall call = pending.remove(id);
         if (call != null) {
+            if (!call.written().isDone()) {
+                // The peer has not even taken the request's bytes. Once the caller hears of the timeout it may free
+                // the payload (a view of its buffer), so the frame must not be sent later: closing the connection
+                // drops the unsent frames now, before the caller is told; the other requests fail with it.
+                breakReason = "a request could not be sent within " + describe(requestTimeout);
+                ctx.close();
+            }
             call.future().completeExceptionally(new SheepException(ResultCode.NETWORK_ERROR, "sheep at " + peer
                     + " did not answer " + call.opcode() + " within " + describe(requestTimeout)));
         }

@@ -19,9 +19,21 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_READ</td><td>arg0 vid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
  * <tr><td>VDI_WRITE</td><td>arg0 vid; arg1 offset; payload raw bytes; flag FUA</td><td>empty</td></tr>
  * <tr><td>VDI_FLUSH</td><td>arg0 vid</td><td>empty</td></tr>
+ * <tr><td>PEER_READ_OBJ</td><td>arg0 oid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
+ * <tr><td>PEER_WRITE_OBJ</td><td>arg0 oid; arg1 offset; payload raw bytes; flags CREATE (drop any
+ *     existing object first), FUA</td><td>empty</td></tr>
+ * <tr><td>PEER_REMOVE_OBJ</td><td>arg0 oid</td><td>empty</td></tr>
+ * <tr><td>PEER_ZERO_OBJ</td><td>arg0 oid; arg1 offset; arg2 length; flags DISCARD, FUA</td><td>empty</td></tr>
+ * <tr><td>PEER_ALLOCATION</td><td>arg0 oid</td><td>the 4 KiB block bitmap ({@link PeerWire#encodeAllocation})</td></tr>
+ * <tr><td>PEER_FLUSH</td><td>-</td><td>empty</td></tr>
+ * <tr><td>PEER_STAT_OBJ</td><td>arg0 oid</td><td>empty; response arg0..arg3 as {@link PeerWire#statResponse}</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. The {@link Kind#RESERVED}
  * operations have their codes fixed but are answered NOT_SUPPORTED until the cluster implements them.
+ *
+ * <p>Every {@link Kind#PEER} request carries the sender's epoch in the header. The receiver compares it with its own
+ * and, when they differ, answers OLD_NODE_VER (the sender is behind) or NEW_NODE_VER (the receiver is behind) without
+ * applying anything; the sender retries once the views agree.
  */
 public enum Opcode {
     /** Reserved: read part of an object through a gateway. */
@@ -46,14 +58,21 @@ public enum Opcode {
     CLUSTER_INFO(0x31, Kind.CONTROL),
     NODE_LIST(0x32, Kind.CONTROL),
 
-    /** Reserved: read one replica of an object on this sheep (gateway to peer). */
-    PEER_READ_OBJ(0x81, Kind.RESERVED),
-    /** Reserved: write one replica of an object on this sheep. */
-    PEER_WRITE_OBJ(0x82, Kind.RESERVED),
-    /** Reserved: create one replica of an object on this sheep. */
-    PEER_CREATE_AND_WRITE_OBJ(0x83, Kind.RESERVED),
-    /** Reserved: remove one replica of an object on this sheep. */
-    PEER_REMOVE_OBJ(0x84, Kind.RESERVED);
+    /** Read part of one replica of an object on this sheep (gateway to peer). */
+    PEER_READ_OBJ(0x81, Kind.PEER),
+    /** Write part of one replica of an object on this sheep; with FLAG_CREATE the replica is created afresh. */
+    PEER_WRITE_OBJ(0x82, Kind.PEER),
+    // 0x83 stays unassigned: Sheepdog's CREATE_AND_WRITE_PEER is PEER_WRITE_OBJ with FLAG_CREATE here.
+    /** Remove one replica of an object on this sheep. */
+    PEER_REMOVE_OBJ(0x84, Kind.PEER),
+    /** Zero (or with FLAG_DISCARD deallocate) a range of one replica. */
+    PEER_ZERO_OBJ(0x85, Kind.PEER),
+    /** Which 4 KiB blocks of one replica are allocated. */
+    PEER_ALLOCATION(0x86, Kind.PEER),
+    /** Durability barrier over every completed write of this sheep's store. */
+    PEER_FLUSH(0x87, Kind.PEER),
+    /** Whether this sheep holds a replica of an object, and its version. */
+    PEER_STAT_OBJ(0x88, Kind.PEER);
 
     /** How a server runs an operation. */
     public enum Kind {
@@ -61,6 +80,8 @@ public enum Opcode {
         CONTROL,
         /** Data path: asynchronous calls with raw byte payloads, started from the event loop. */
         DATA,
+        /** Sheep to sheep: one replica of an object, epoch-checked, asynchronous (see {@code PeerOps}). */
+        PEER,
         /** Code fixed on the wire, not implemented yet: answered NOT_SUPPORTED. */
         RESERVED
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Decodes requests into typed calls on {@link ClusterOps} and {@link VdiOps} and their results into responses
- * (argument layout per operation on {@link Opcode}). Control operations block, so they run on {@code controlExecutor};
+ * Decodes requests into typed calls on {@link ClusterOps}, {@link VdiOps} and {@link PeerOps} (through
+ * {@link PeerRequestAdapter}) and their results into responses (argument layout per operation on {@link Opcode}). Control operations block, so they run on {@code controlExecutor};
  * data operations are asynchronous by contract and start on the caller's thread (the event loop).
  *
  * <p>{@link #dispatch} takes ownership of the request and releases it once the operation is done with its payload.
@@ -34,12 +34,23 @@ public final class SheepRequestAdapter {
 
     private final ClusterOps cluster;
     private final VdiOps vdis;
+    private final PeerRequestAdapter peer;
     private final Executor controlExecutor;
     private final int maxPayload;
 
     public SheepRequestAdapter(ClusterOps cluster, VdiOps vdis, Executor controlExecutor, int maxFrameSize) {
+        this(cluster, vdis, null, controlExecutor, maxFrameSize);
+    }
+
+    /**
+     * @param peer where the {@link Opcode.Kind#PEER} operations go; null to answer them NOT_SUPPORTED (a sheep that
+     *             stores no replicas, or a test server)
+     */
+    public SheepRequestAdapter(ClusterOps cluster, VdiOps vdis, PeerOps peer, Executor controlExecutor,
+                               int maxFrameSize) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.vdis = Objects.requireNonNull(vdis, "vdis");
+        this.peer = peer == null ? null : new PeerRequestAdapter(peer);
         this.controlExecutor = Objects.requireNonNull(controlExecutor, "controlExecutor");
         this.maxPayload = SheepProtocol.maxPayload(maxFrameSize);
     }
@@ -51,12 +62,18 @@ public final class SheepRequestAdapter {
                 return runControl(request, alloc);
             case DATA:
                 return runData(request, alloc);
+            case PEER:
+                // Without PeerOps this sheep serves no replicas.
+                return peer != null ? peer.dispatch(request, alloc) : notSupported(request, alloc);
             default:
-                request.release();
-                return CompletableFuture.completedFuture(SheepResponse.error(request.opcodeCode(),
-                        request.requestId(), ResultCode.NOT_SUPPORTED,
-                        request.opcode() + " is not implemented by this sheep", alloc));
+                return notSupported(request, alloc);
         }
+    }
+
+    private static CompletableFuture<SheepResponse> notSupported(SheepRequest request, ByteBufAllocator alloc) {
+        request.release();
+        return CompletableFuture.completedFuture(SheepResponse.error(request.opcodeCode(), request.requestId(),
+                ResultCode.NOT_SUPPORTED, request.opcode() + " is not implemented by this sheep", alloc));
     }
 
     private CompletableFuture<SheepResponse> runControl(SheepRequest request, ByteBufAllocator alloc) {

@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the sheep protocol on one TCP port for a daemon's {@link ClusterOps} and {@link VdiOps}.
+ * Serves the sheep protocol on one TCP port for a daemon's {@link ClusterOps} and {@link VdiOps}, and for its peers'
+ * replica operations ({@link PeerOps}) when given one.
  *
  * <p>Lifecycle: construct, {@link #start()} (binds and returns the port), {@link #close()} (closes every connection,
  * stops the workers and event loops; requests still running are answered to nobody). Native epoll is used when
@@ -36,6 +37,7 @@ public final class SheepServer implements AutoCloseable {
     private final SheepServerConfig config;
     private final ClusterOps cluster;
     private final VdiOps vdis;
+    private final PeerOps peer;
     private final ChannelGroup channels = new DefaultChannelGroup("sheep-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -43,10 +45,22 @@ public final class SheepServer implements AutoCloseable {
     private Channel serverChannel;
     private boolean closed;
 
+    /** A server without replicas: peer operations are answered NOT_SUPPORTED. */
     public SheepServer(SheepServerConfig config, ClusterOps cluster, VdiOps vdis) {
+        this(config, cluster, vdis, null);
+    }
+
+    /**
+     * A server that also serves its peers.
+     *
+     * @param peer the replicas of this node ({@code gateway.LocalPeerOps}); null answers peer operations
+     *             NOT_SUPPORTED
+     */
+    public SheepServer(SheepServerConfig config, ClusterOps cluster, VdiOps vdis, PeerOps peer) {
         this.config = Objects.requireNonNull(config, "config");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.vdis = Objects.requireNonNull(vdis, "vdis");
+        this.peer = peer;
     }
 
     /**
@@ -63,7 +77,8 @@ public final class SheepServer implements AutoCloseable {
         ioGroup = SheepTransport.newEventLoopGroup(config.ioThreads(), "sheep-io", true);
         controlExecutor = Executors.newFixedThreadPool(config.workerThreads(),
                 new DefaultThreadFactory("sheep-control", true));
-        SheepRequestAdapter adapter = new SheepRequestAdapter(cluster, vdis, controlExecutor, config.maxFrameSize());
+        SheepRequestAdapter adapter = new SheepRequestAdapter(cluster, vdis, peer, controlExecutor,
+                config.maxFrameSize());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(SheepTransport.serverChannelClass(bossGroup))

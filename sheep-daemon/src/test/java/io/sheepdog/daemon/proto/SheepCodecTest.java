@@ -298,8 +298,8 @@ class SheepCodecTest {
                 case CONTROL -> op.name().startsWith("VDI") ? SheepProtocol.OPCODE_RANGE_VDI_ADMIN
                         : SheepProtocol.OPCODE_RANGE_CLUSTER;
                 case DATA -> SheepProtocol.OPCODE_RANGE_VDI_IO;
-                case RESERVED -> op.name().startsWith("PEER") ? SheepProtocol.OPCODE_RANGE_PEER
-                        : SheepProtocol.OPCODE_RANGE_OBJECT;
+                case PEER -> SheepProtocol.OPCODE_RANGE_PEER;
+                case RESERVED -> SheepProtocol.OPCODE_RANGE_OBJECT;
             };
             assertThat(op.code() & 0xf0).as(op.name()).isEqualTo(range & 0xf0);
             assertThat(Opcode.valueOf(op.code())).isSameAs(op);

@@ -1,0 +1,157 @@
+package io.sheepdog.daemon.gateway;
+
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs a gateway request under one epoch and runs it again until it completes under an epoch that did not change
+ * meanwhile, so nothing is acknowledged under a placement that was stale when it was applied.
+ *
+ * <ul>
+ * <li>A replica answered OLD_NODE_VER (this node is behind): wait until this node's epoch changes, then retry.</li>
+ * <li>A replica answered NEW_NODE_VER (the replica is behind): retry after a short backoff, by when it has usually
+ *     caught up.</li>
+ * <li>This node's epoch changed while the attempt was in flight (whatever its outcome): retry at once with the new
+ *     placement. Replica writes are idempotent, so applying one twice is harmless.</li>
+ * </ul>
+ * Waits poll the epoch with a backoff from {@value #FIRST_BACKOFF_MILLIS} ms doubling to {@value #MAX_BACKOFF_MILLIS}
+ * ms, and {@link #epochChanged()} wakes them at once. Past the timeout the request fails with the mismatch code and a
+ * message saying the epochs did not agree. Other failures end the request at once. No thread ever blocks: waits are
+ * timers on {@code timer}.
+ */
+final class EpochRetry {
+
+    static final long FIRST_BACKOFF_MILLIS = 5;
+    static final long MAX_BACKOFF_MILLIS = 200;
+
+    private final LongSupplier epoch;
+    private final ScheduledExecutorService timer;
+    private final long timeoutNanos;
+    private final Set<CompletableFuture<Void>> sleepers = ConcurrentHashMap.newKeySet();
+
+    EpochRetry(LongSupplier epoch, ScheduledExecutorService timer, Duration timeout) {
+        this.epoch = epoch;
+        this.timer = timer;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    /** Wakes every waiting request: the epoch changed. */
+    void epochChanged() {
+        for (CompletableFuture<Void> s : sleepers) {
+            wake(s);
+        }
+    }
+
+    /**
+     * Runs {@code attempt} (given the epoch to stamp on its requests) until it completes under a stable epoch.
+     *
+     * @param what names the request in the timeout message ("write of object 0000...")
+     */
+    <T> CompletableFuture<T> run(String what, LongFunction<CompletableFuture<T>> attempt) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(new Request<>(what, attempt, System.nanoTime() + timeoutNanos, result));
+        return result;
+    }
+
+    /** One request's retry state. */
+    private record Request<T>(String what, LongFunction<CompletableFuture<T>> attempt, long deadline,
+                              CompletableFuture<T> result) {
+    }
+
+    private <T> void attempt(Request<T> r) {
+        long e = epoch.getAsLong();
+        CompletableFuture<T> f;
+        try {
+            f = r.attempt().apply(e);
+        } catch (RuntimeException ex) {
+            f = CompletableFuture.failedFuture(ex);
+        }
+        f.whenComplete((v, t) -> settle(r, e, v, t == null ? null : unwrap(t)));
+    }
+
+    private <T> void settle(Request<T> r, long e, T value, Throwable failure) {
+        boolean moved = epoch.getAsLong() != e;
+        ResultCode code = failure instanceof SheepException se ? se.result() : null;
+        boolean mismatch = code == ResultCode.OLD_NODE_VER || code == ResultCode.NEW_NODE_VER;
+        if (!moved && failure == null) {
+            r.result().complete(value);
+        } else if (!moved && !mismatch) {
+            r.result().completeExceptionally(failure);
+        } else if (System.nanoTime() - r.deadline() >= 0) {
+            r.result().completeExceptionally(timedOut(r, e, failure));
+        } else if (moved) {
+            attempt(r);
+        } else {
+            waitAndRetry(r, e, code, FIRST_BACKOFF_MILLIS);
+        }
+    }
+
+    /** Sleeps, then retries; while this node is behind (OLD_NODE_VER) and its epoch has not moved, sleeps again. */
+    private <T> void waitAndRetry(Request<T> r, long e, ResultCode code, long backoffMillis) {
+        long remaining = r.deadline() - System.nanoTime();
+        sleep(Math.min(TimeUnit.MILLISECONDS.toNanos(backoffMillis), Math.max(remaining, 0))).whenComplete((v, t) -> {
+            if (t != null) {
+                r.result().completeExceptionally(t);
+            } else if (code == ResultCode.OLD_NODE_VER && epoch.getAsLong() == e
+                    && System.nanoTime() - r.deadline() < 0) {
+                waitAndRetry(r, e, code, Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS));
+            } else {
+                attempt(r);
+            }
+        });
+    }
+
+    /** Completes after {@code nanos}, or earlier on {@link #epochChanged()}; fails SHUTDOWN if the timer is gone. */
+    private CompletableFuture<Void> sleep(long nanos) {
+        CompletableFuture<Void> s = new CompletableFuture<>();
+        sleepers.add(s);
+        try {
+            ScheduledFuture<?> alarm = timer.schedule(() -> s.complete(null), nanos, TimeUnit.NANOSECONDS);
+            s.whenComplete((v, t) -> alarm.cancel(false));
+        } catch (RejectedExecutionException ex) {
+            s.completeExceptionally(new SheepException(ResultCode.SHUTDOWN, "sheep is shutting down", ex));
+        }
+        s.whenComplete((v, t) -> sleepers.remove(s));
+        return s;
+    }
+
+    /** Completes a sleeper on the timer's thread, so the retry does not run on the thread reporting the change. */
+    private void wake(CompletableFuture<Void> s) {
+        try {
+            timer.execute(() -> s.complete(null));
+        } catch (RejectedExecutionException ex) {
+            s.completeExceptionally(new SheepException(ResultCode.SHUTDOWN, "sheep is shutting down", ex));
+        }
+    }
+
+    private SheepException timedOut(Request<?> r, long e, Throwable last) {
+        String limit = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
+        if (last instanceof SheepException se && (se.result() == ResultCode.OLD_NODE_VER
+                || se.result() == ResultCode.NEW_NODE_VER)) {
+            return new SheepException(se.result(), r.what() + ": the epochs of this node (" + e
+                    + ") and the replicas did not agree within " + limit + "; last answer: " + se.getMessage(), se);
+        }
+        return new SheepException(ResultCode.OLD_NODE_VER, r.what() + ": the epoch kept changing for " + limit
+                + " (last at " + e + ", now " + epoch.getAsLong() + ")", last);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable cur = t;
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
+            cur = cur.getCause();
+        }
+        return cur;
+    }
+}

@@ -1,0 +1,224 @@
+package io.sheepdog.daemon.gateway;
+
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.client.PeerConnections;
+import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.store.ObjectId;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The gateway of a cluster: each object request goes to the object's replica nodes of the current epoch, this node's
+ * own replica straight to its {@link PeerOps}, the others' over the peer protocol ({@link PeerConnections}).
+ *
+ * <ul>
+ * <li>Writes, zeroes and removes go to every replica in parallel and complete when all have (durably, with FUA). If
+ *     any fails, the request fails with that failure's code and a message naming the node (the first failing
+ *     replica, primary first); it always waits for every replica first, so the caller's buffer is never read after
+ *     the future completes.</li>
+ * <li>Reads and allocation queries go to one replica: {@link ReadPolicy#LOCAL_FIRST} this node's when it holds one,
+ *     else the primary; {@link ReadPolicy#PRIMARY} the primary; {@link ReadPolicy#ROUND_ROBIN} the replicas in
+ *     turn.</li>
+ * <li>A flush goes to every data node of the epoch.</li>
+ * <li>Epochs: every replica request carries {@link Placement#epoch()}; a replica of another epoch refuses it, and the
+ *     request is retried once the views agree, or when this node's epoch moved while it was in flight (see
+ *     {@link EpochRetry}). Call {@link #epochChanged()} on every epoch change to wake waiting requests.</li>
+ * </ul>
+ * Like {@link LocalObjectGateway}, a completed read advances {@code dst}'s position and a completed write
+ * {@code src}'s. A node answering nothing fails the request with NETWORK_ERROR within the peer request timeout.
+ */
+public final class ReplicatingObjectGateway implements ObjectGateway {
+
+    private final Placement placement;
+    private final ReadPolicy readPolicy;
+    private final IntUnaryOperator copiesOfVdi;
+    private final PeerOps local;
+    private final PeerConnections peers;
+    private final EpochRetry retry;
+    private final AtomicLong turn = new AtomicLong();
+
+    /**
+     * @param placement   where objects live in the current epoch
+     * @param readPolicy  which replica serves reads
+     * @param copiesOfVdi the copy count of a VDI id (the VDI's own, or the cluster default)
+     * @param local       this node's replicas
+     * @param peers       connections to the other nodes; its event loop group also runs the retry timers
+     * @param timeout     how long a request may wait for the epochs to agree before it fails
+     */
+    public ReplicatingObjectGateway(Placement placement, ReadPolicy readPolicy, IntUnaryOperator copiesOfVdi,
+                                    PeerOps local, PeerConnections peers, Duration timeout) {
+        this.placement = Objects.requireNonNull(placement, "placement");
+        this.readPolicy = Objects.requireNonNull(readPolicy, "readPolicy");
+        this.copiesOfVdi = Objects.requireNonNull(copiesOfVdi, "copiesOfVdi");
+        this.local = Objects.requireNonNull(local, "local");
+        this.peers = Objects.requireNonNull(peers, "peers");
+        this.retry = new EpochRetry(placement::epoch, peers.group(), timeout);
+    }
+
+    /** Tells waiting requests that {@link Placement#epoch()} changed, so they retry now rather than at their next poll. */
+    public void epochChanged() {
+        retry.epochChanged();
+    }
+
+    @Override
+    public CompletableFuture<Void> read(long oid, long offset, ByteBuffer dst) {
+        int length = dst.remaining();
+        return onSuccess(retry.run("read of object " + ObjectId.toString(oid),
+                e -> one(oid, p -> p.read(e, oid, offset, dst))), () -> dst.position(dst.position() + length));
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, boolean create, boolean fua) {
+        return onSuccess(retry.run("write of object " + ObjectId.toString(oid),
+                e -> all(replicas(oid), p -> p.write(e, oid, offset, src, create, fua))),
+                () -> src.position(src.limit()));
+    }
+
+    @Override
+    public CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua) {
+        return retry.run("zeroing of object " + ObjectId.toString(oid),
+                e -> all(replicas(oid), p -> p.zero(e, oid, offset, length, discard, fua)));
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(long oid) {
+        return retry.run("removal of object " + ObjectId.toString(oid), e -> all(replicas(oid), p -> p.remove(e, oid)));
+    }
+
+    @Override
+    public CompletableFuture<BitSet> allocation(long oid) {
+        return retry.run("allocation of object " + ObjectId.toString(oid), e -> one(oid, p -> p.allocation(e, oid)));
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return retry.run("flush", e -> all(placement.dataNodes(), p -> p.flush(e)));
+    }
+
+    /** {@code f}, running {@code action} first if it succeeds; failures stay unwrapped SheepExceptions. */
+    private static CompletableFuture<Void> onSuccess(CompletableFuture<Void> f, Runnable action) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        f.whenComplete((v, t) -> {
+            if (t != null) {
+                result.completeExceptionally(EpochRetry.unwrap(t));
+                return;
+            }
+            action.run();
+            result.complete(null);
+        });
+        return result;
+    }
+
+    /** The replicas of {@code oid} in the current epoch, primary first; fails if there are none. */
+    private List<NodeAddress> replicas(long oid) {
+        int copies = copiesOfVdi.applyAsInt(ObjectId.vid(oid));
+        List<NodeAddress> nodes = placement.replicas(oid, copies);
+        if (nodes.isEmpty()) {
+            throw new GatewayFailure(new SheepException(ResultCode.EIO, "no data node holds object "
+                    + ObjectId.toString(oid) + " (" + copies + " copies) in epoch " + placement.epoch()));
+        }
+        return nodes;
+    }
+
+    /** Runs {@code op} on the replica the read policy picks. */
+    private <T> CompletableFuture<T> one(long oid, Function<PeerOps, CompletableFuture<T>> op) {
+        List<NodeAddress> nodes = replicas(oid);
+        return on(pick(nodes), op);
+    }
+
+    private NodeAddress pick(List<NodeAddress> nodes) {
+        switch (readPolicy) {
+            case LOCAL_FIRST:
+                for (NodeAddress n : nodes) {
+                    if (isSelf(n)) {
+                        return n;
+                    }
+                }
+                return nodes.get(0);
+            case PRIMARY:
+                return nodes.get(0);
+            case ROUND_ROBIN:
+                return nodes.get((int) Math.floorMod(turn.getAndIncrement(), (long) nodes.size()));
+            default:
+                throw new IllegalStateException("unknown read policy " + readPolicy);
+        }
+    }
+
+    /**
+     * Runs {@code op} on every node in parallel; completes when all have, failing with the first hard failure in
+     * node order, else the first epoch mismatch (which {@link EpochRetry} retries).
+     */
+    private CompletableFuture<Void> all(List<NodeAddress> nodes, Function<PeerOps, CompletableFuture<Void>> op) {
+        List<CompletableFuture<Void>> calls = new ArrayList<>(nodes.size());
+        for (NodeAddress n : nodes) {
+            calls.add(on(n, op));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, ignored) -> {
+            SheepException mismatch = null;
+            for (CompletableFuture<Void> c : calls) {
+                if (c.isCompletedExceptionally()) {
+                    SheepException e = (SheepException) EpochRetry.unwrap(c.handle((x, t) -> t).join());
+                    if (e.result() != ResultCode.OLD_NODE_VER && e.result() != ResultCode.NEW_NODE_VER) {
+                        throw new GatewayFailure(e);
+                    }
+                    mismatch = mismatch == null ? e : mismatch;
+                }
+            }
+            if (mismatch != null) {
+                throw new GatewayFailure(mismatch);
+            }
+            return null;
+        });
+    }
+
+    /** Runs {@code op} on {@code node}'s replicas; failures become SheepExceptions naming the node. */
+    private <T> CompletableFuture<T> on(NodeAddress node, Function<PeerOps, CompletableFuture<T>> op) {
+        CompletableFuture<T> call;
+        try {
+            call = isSelf(node) ? op.apply(local) : peers.get(node).thenCompose(op);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        call.whenComplete((v, t) -> {
+            if (t == null) {
+                result.complete(v);
+            } else {
+                result.completeExceptionally(named(node, EpochRetry.unwrap(t)));
+            }
+        });
+        return result;
+    }
+
+    private SheepException named(NodeAddress node, Throwable t) {
+        String who = "node " + node.hostPort() + (isSelf(node) ? " (this node)" : "");
+        if (t instanceof SheepException se) {
+            return new SheepException(se.result(), who + ": " + se.getMessage(), se);
+        }
+        return new SheepException(ResultCode.UNKNOWN, who + ": " + t, t);
+    }
+
+    private boolean isSelf(NodeAddress node) {
+        return node.id().equals(placement.self());
+    }
+
+    /** Carries a SheepException through a CompletableFuture stage that may only throw unchecked exceptions. */
+    private static final class GatewayFailure extends CompletionException {
+        private static final long serialVersionUID = 1L;
+
+        GatewayFailure(SheepException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.sheepdog.daemon.server;
+
+import io.sheepdog.store.ObjectInfo;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The operations one sheep offers its peers on the replicas it stores (the {@code PEER_*} opcodes). Implemented
+ * locally over the node's store ({@code gateway.LocalPeerOps}) and remotely over the sheep protocol
+ * ({@code client.PeerClient}), so a gateway treats its own replica and a peer's alike.
+ *
+ * <p>Every call carries the sender's epoch. When it differs from the receiver's, the future fails with a
+ * {@link io.sheepdog.daemon.api.SheepException} of code OLD_NODE_VER (the sender is behind) or NEW_NODE_VER (the
+ * receiver is behind) and nothing is applied. Other failures carry the store's result code (NO_SPACE, CHECKSUM,
+ * EIO), INVALID_PARAMS for a range outside the object, or NETWORK_ERROR for an unreachable peer.
+ *
+ * <p>Asynchronous: no method blocks its caller (they are called from event loops). Buffers passed in must stay valid
+ * until the future completes; {@code src} and {@code dst} are used from their position to their limit and their
+ * positions are left alone.
+ */
+public interface PeerOps {
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset} of the replica into {@code dst}; holes read as zero. */
+    CompletableFuture<Void> read(long epoch, long oid, long offset, ByteBuffer dst);
+
+    /**
+     * Writes {@code src.remaining()} bytes at {@code offset}; with {@code create} the replica is created afresh
+     * (whatever it held is dropped first); with {@code fua} the write is durable before the future completes.
+     */
+    CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, boolean create, boolean fua);
+
+    /** Zeroes a range of the replica; with {@code discard} the range is deallocated. */
+    CompletableFuture<Void> zero(long epoch, long oid, long offset, long length, boolean discard, boolean fua);
+
+    /** Removes the replica (a no-op if there is none). */
+    CompletableFuture<Void> remove(long epoch, long oid);
+
+    /** Which 4 KiB blocks of the replica are allocated; empty if there is none. */
+    CompletableFuture<BitSet> allocation(long epoch, long oid);
+
+    /** Durability barrier over every write this node completed. */
+    CompletableFuture<Void> flush(long epoch);
+
+    /** The replica's info (version, allocated bytes), empty if this node holds none. */
+    CompletableFuture<Optional<ObjectInfo>> stat(long epoch, long oid);
+}
