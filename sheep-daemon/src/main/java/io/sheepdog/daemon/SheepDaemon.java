@@ -1,9 +1,10 @@
 package io.sheepdog.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sheepdog.daemon.cluster.ClusterState;
-import io.sheepdog.daemon.cluster.LocalClusterOps;
+import io.sheepdog.daemon.cluster.ClusterService;
+import io.sheepdog.daemon.cluster.EpochPlacement;
+import io.sheepdog.daemon.cluster.NodeStatsBoard;
+import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.LocalObjectGateway;
 import io.sheepdog.daemon.nbd.VdiExportProvider;
@@ -11,17 +12,25 @@ import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.vdi.VdiIo;
 import io.sheepdog.daemon.vdi.VdiService;
-import io.sheepdog.daemon.vdi.VdiTable;
 import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.membership.MembershipConfig;
+import io.sheepdog.membership.MembershipException;
 import io.sheepdog.membership.NodeId;
+import io.sheepdog.membership.NodeWeights;
+import io.sheepdog.membership.jgroups.raft.JGroupsRaftNode;
+import io.sheepdog.membership.meta.ClusterNode;
+import io.sheepdog.membership.meta.MetadataConfig;
 import io.sheepdog.nbd.server.NbdServer;
 import io.sheepdog.nbd.server.NbdServerConfig;
 import io.sheepdog.store.LocalStore;
 import io.sheepdog.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,10 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class SheepDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SheepDaemon.class);
+    /** Where the replicated metadata's log and snapshots live, inside the store directory. */
+    static final String METADATA_DIR = "raft";
+    private static final long STATS_PERIOD_SECONDS = 10;
 
     private final SheepConfig config;
     private final LocalStore store;
     private final ExecutorService ioExecutor;
+    private final ScheduledExecutorService timer;
+    private final ClusterNode cluster;
     private final SheepServer sheepServer;
     private final NbdServer nbdServer;
     private final NodeAddress self;
@@ -45,52 +59,80 @@ public final class SheepDaemon implements AutoCloseable {
     private int nbdPort;
     private boolean closed;
 
-    private SheepDaemon(SheepConfig config, LocalStore store, ExecutorService ioExecutor, SheepServer sheepServer,
+    private SheepDaemon(SheepConfig config, LocalStore store, ExecutorService ioExecutor,
+                        ScheduledExecutorService timer, ClusterNode cluster, SheepServer sheepServer,
                         NbdServer nbdServer, NodeAddress self) {
         this.config = config;
         this.store = store;
         this.ioExecutor = ioExecutor;
+        this.timer = timer;
+        this.cluster = cluster;
         this.sheepServer = sheepServer;
         this.nbdServer = nbdServer;
         this.self = self;
     }
 
-    /** Opens the store and starts both servers. On failure everything opened so far is closed again. */
+    /**
+     * Opens the store, joins the cluster and starts both servers. On failure everything opened so far is closed
+     * again.
+     */
     public static SheepDaemon start(SheepConfig config) throws IOException {
-        LOG.info("starting sheep: store {} bind {} port {} nbd-port {} zone {} io-threads {}", config.storeDir(),
-                config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(), config.ioThreads());
+        LOG.info("starting sheep: store {} bind {} port {} nbd-port {} zone {} io-threads {} read-policy {}",
+                config.storeDir(), config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(),
+                config.ioThreads(), config.readPolicy());
         LocalStore store = LocalStore.open(config.storeDir());
         ExecutorService io = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads("sheep-io-"));
-        SheepDaemon daemon = null;
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sheep-timer-"));
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            ObjectMapper json = new ObjectMapper();
-            Clock clock = Clock.systemUTC();
-            ClusterState cluster = new ClusterState(store.metadata(), json);
+            int vnodes = config.vnodes().orElse(NodeWeights.defaultVnodes(store.objects().stats().capacityBytes()));
             NodeAddress self = new NodeAddress(NodeId.of(config.bind(), config.port()),
-                    config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(), config.vnodes());
-            LocalObjectGateway gateway = new LocalObjectGateway(store.objects(), io, cluster::epoch);
+                    config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(), vnodes);
+            MembershipConfig membershipConfig = MembershipConfig.of(self, config.discovery())
+                    .withFailureDetection(config.failureDetection());
+            LOG.info("membership: {}", membershipConfig.describe());
+            ClusterNode cluster = new JGroupsRaftNode(membershipConfig,
+                    MetadataConfig.of(config.storeDir().resolve(METADATA_DIR)));
+            opened.add(cluster);
+            cluster.start();
+            EpochPlacement placement = new EpochPlacement(cluster.metadata(), self.id());
+            ObjectGateway gateway = new LocalObjectGateway(store.objects(), io,
+                    () -> cluster.metadata().state().epochNumber());
             VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
-            VdiService vdis = new VdiService(cluster, new VdiTable(store.metadata(), json), gateway, vdiIo, clock);
-            vdis.loadInodes();
-            LocalClusterOps clusterOps = new LocalClusterOps(cluster, vdis, store.objects(), self, clock);
-            SheepServer sheepServer = new SheepServer(SheepServerConfig.of(config.bind().getHostAddress(), config.port()),
-                    clusterOps, vdis);
+            VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC());
+            NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
+                    STATS_PERIOD_SECONDS);
+            opened.add(stats);
+            ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement);
+            SheepServer sheepServer = new SheepServer(
+                    SheepServerConfig.of(config.bind().getHostAddress(), config.port()), clusterOps, vdis);
+            opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
                     .port(config.nbdPort()).build(), new VdiExportProvider(vdis));
-            daemon = new SheepDaemon(config, store, io, sheepServer, nbd, self);
+            opened.add(nbd);
+            SheepDaemon daemon = new SheepDaemon(config, store, io, timer, cluster, sheepServer, nbd, self);
             daemon.port = sheepServer.start();
             daemon.nbdPort = nbd.start();
-            LOG.info("sheep {} ready: sheep protocol on {}:{}, NBD on {}:{}", self.id(),
-                    config.bind().getHostAddress(), daemon.port, config.bind().getHostAddress(), daemon.nbdPort);
+            LOG.info("sheep {} ready: sheep protocol on {}:{}, NBD on {}:{}, {} vnodes, cluster {}", self.id(),
+                    config.bind().getHostAddress(), daemon.port, config.bind().getHostAddress(), daemon.nbdPort,
+                    vnodes, cluster.metadata().status().describe());
             return daemon;
         } catch (IOException | RuntimeException e) {
-            if (daemon != null) {
-                daemon.close();
-            } else {
-                io.shutdownNow();
-                store.close();
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                closeQuietly("startup leftovers", opened.get(i));
             }
+            timer.shutdownNow();
+            io.shutdownNow();
+            store.close();
             throw e;
+        } catch (MembershipException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                closeQuietly("startup leftovers", opened.get(i));
+            }
+            timer.shutdownNow();
+            io.shutdownNow();
+            store.close();
+            throw new IOException("cannot join the cluster: " + e.getMessage(), e);
         }
     }
 
@@ -121,6 +163,8 @@ public final class SheepDaemon implements AutoCloseable {
         LOG.info("stopping sheep");
         closeQuietly("NBD server", nbdServer);
         closeQuietly("sheep server", sheepServer);
+        closeQuietly("cluster membership", cluster);
+        timer.shutdownNow();
         ioExecutor.shutdown();
         try {
             if (!ioExecutor.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -2,7 +2,16 @@ package io.sheepdog.daemon;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import io.sheepdog.daemon.gateway.ReadPolicy;
+import io.sheepdog.membership.FailureDetection;
+import io.sheepdog.membership.MembershipConfig;
+import io.sheepdog.membership.NodeWeights;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +50,39 @@ public final class SheepMain implements Callable<Integer> {
     String bind = "127.0.0.1";
 
     @Option(names = {"-z", "--zone"}, paramLabel = "ZONE",
-            description = "Failure zone of this node (default: derived from the bind address).")
+            description = "Failure zone of this node: no two copies of an object share a zone "
+                    + "(default: derived from the bind address).")
     Integer zone;
+
+    @Option(names = {"-j", "--join"}, paramLabel = "HOST:PORT[,HOST:PORT...]", split = ",",
+            description = {"Join the cluster of these sheep (their sheep protocol addresses) over TCP.",
+                "Without --join or --multicast the node forms a cluster of its own that others can join."})
+    List<String> join = new ArrayList<>();
+
+    @Option(names = "--multicast", paramLabel = "ADDR:PORT",
+            description = "Find the other nodes by UDP multicast on one LAN instead of --join.")
+    String multicast;
+
+    @Option(names = {"-g", "--gateway"}, description = "Gateway only: store no objects (weight 0), only route requests.")
+    boolean gateway;
+
+    @Option(names = {"-v", "--vnodes"}, paramLabel = "N",
+            description = "Weight of this node on the ring (default: one per 8 GiB of store capacity).")
+    Integer vnodes;
+
+    @Option(names = "--read-policy", paramLabel = "POLICY", defaultValue = "local-first",
+            description = "Which replica serves reads: local-first, primary or round-robin (default: ${DEFAULT-VALUE}).")
+    String readPolicy;
+
+    @Option(names = "--fd-heartbeat", paramLabel = "MS", description = "Failure-detector heartbeat interval in ms (default: 1000).")
+    long fdHeartbeat = FailureDetection.DEFAULTS.heartbeatInterval().toMillis();
+
+    @Option(names = "--fd-timeout", paramLabel = "MS",
+            description = "A node silent this long is suspected, in ms (default: 3000); a killed process is noticed at once.")
+    long fdTimeout = FailureDetection.DEFAULTS.timeout().toMillis();
+
+    @Option(names = "--fd-verify", paramLabel = "MS", description = "How long a suspicion is verified before the node is removed, in ms (default: 1000).")
+    long fdVerify = FailureDetection.DEFAULTS.verifyTimeout().toMillis();
 
     @Option(names = "--io-threads", paramLabel = "N", description = "Threads doing store I/O (default: 4 per core, at least 8).")
     Integer ioThreads;
@@ -74,9 +114,16 @@ public final class SheepMain implements Callable<Integer> {
         SheepConfig config;
         try {
             InetAddress address = InetAddress.getByName(bind);
+            if (multicast != null && !join.isEmpty()) {
+                throw new IllegalArgumentException("--join and --multicast exclude each other");
+            }
             config = new SheepConfig(storeDir.toAbsolutePath(), address, port, nbdPort,
-                    zone != null ? zone : SheepConfig.defaultZone(address), SheepConfig.DEFAULT_VNODES,
-                    ioThreads != null ? ioThreads : SheepConfig.defaultIoThreads());
+                    zone != null ? zone : NodeWeights.defaultZone(address),
+                    gateway ? OptionalInt.of(0) : vnodes != null ? OptionalInt.of(vnodes) : OptionalInt.empty(),
+                    ioThreads != null ? ioThreads : SheepConfig.defaultIoThreads(), discovery(address),
+                    new FailureDetection(Duration.ofMillis(fdHeartbeat), Duration.ofMillis(fdTimeout),
+                            Duration.ofMillis(fdVerify)),
+                    ReadPolicy.parse(readPolicy));
         } catch (UnknownHostException | IllegalArgumentException e) {
             System.err.println("sheep: " + e.getMessage());
             return 64;
@@ -103,12 +150,28 @@ public final class SheepMain implements Callable<Integer> {
         return 0;
     }
 
+    /** --join names sheep ports; membership listens {@link MembershipConfig#PORT_OFFSET} above each. */
+    private MembershipConfig.Discovery discovery(InetAddress address) {
+        if (multicast != null) {
+            return MembershipConfig.Multicast.parse(multicast);
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String h : join) {
+            InetSocketAddress a = MembershipConfig.TcpJoin.parse(h).initialHosts().get(0);
+            hosts.add(a.getAddress().getHostAddress() + ":" + (a.getPort() + MembershipConfig.PORT_OFFSET));
+        }
+        // Always list this node too, so that the first node of a cluster finds itself and forms the group.
+        hosts.add(address.getHostAddress() + ":" + (port + MembershipConfig.PORT_OFFSET));
+        return MembershipConfig.TcpJoin.parse(String.join(",", hosts));
+    }
+
     private void configureLogging() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "info");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         System.setProperty("org.slf4j.simpleLogger.log.io.netty", debug ? "debug" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.jgroups", debug ? "debug" : "warn");
         if (logFile != null) {
             System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toAbsolutePath().toString());
         }

@@ -41,7 +41,7 @@ class StartScriptIT {
                     () -> ProjectPaths.moduleJar(module) + " not built (run mvn package)");
         }
         assumeTrue(ExternalCommand.isOnPath("nbdinfo"), "nbdinfo (libnbd-bin) not installed");
-        int[] ports = FreePorts.pick(2);
+        int[] ports = FreePorts.pickSheep();
         port = ports[0];
         nbdPort = ports[1];
     }

@@ -40,6 +40,11 @@ public enum ResultCode {
     NOT_SUPPORTED(0x10, 1),
     /** The VDI is in use (attached) and the operation needs it detached. */
     VDI_LOCKED(0x11, 1),
+    /**
+     * The cluster cannot change its metadata now: this node reaches no majority of the metadata members, or the
+     * cluster waits for the nodes of its last epoch. The message says which.
+     */
+    HALT(0x12, 1),
     /** Client side only, never sent: the daemon could not be reached or the connection broke. */
     NETWORK_ERROR(0xfe, 2);
 

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.vdi;
 
+import io.sheepdog.membership.meta.VdiEntry;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -7,11 +8,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * (an atomic array) and changed only by the task that owns the object's turn in the {@code KeyedSerializer}.
  */
 public final class Inode {
-    private final VdiRecord record;
+    private final VdiEntry record;
     private final AtomicIntegerArray dataVids;
     private volatile boolean deleted;
 
-    public Inode(VdiRecord record, int[] map) {
+    public Inode(VdiEntry record, int[] map) {
         if (map.length != InodeLayout.objectCount(record.size())) {
             throw new IllegalArgumentException("map of " + map.length + " entries for a VDI of "
                     + InodeLayout.objectCount(record.size()) + " objects");
@@ -21,11 +22,11 @@ public final class Inode {
     }
 
     /** A new inode whose objects are all unallocated. */
-    public static Inode empty(VdiRecord record) {
+    public static Inode empty(VdiEntry record) {
         return new Inode(record, new int[InodeLayout.objectCount(record.size())]);
     }
 
-    public VdiRecord record() {
+    public VdiEntry record() {
         return record;
     }
 
@@ -48,6 +49,17 @@ public final class Inode {
 
     void setDataVid(int index, int vid) {
         dataVids.set(index, vid);
+    }
+
+    /**
+     * Takes a map entry read back from the inode object: another gateway may have allocated the object. Only an
+     * entry this node still sees as unallocated is filled in, so a change this node made and is persisting is not
+     * undone by an older persisted value.
+     */
+    void learnDataVid(int index, int vid) {
+        if (vid != 0) {
+            dataVids.compareAndSet(index, 0, vid);
+        }
     }
 
     /** Objects this VDI owns and objects it shares with an ancestor. */

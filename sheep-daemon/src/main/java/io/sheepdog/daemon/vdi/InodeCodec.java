@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.vdi;
 
+import io.sheepdog.membership.meta.VdiEntry;
 import static io.sheepdog.daemon.vdi.InodeLayout.*;
 
 import java.nio.ByteBuffer;
@@ -12,7 +13,7 @@ public final class InodeCodec {
     }
 
     /** The header block of {@code record}, {@link InodeLayout#HEADER_SIZE} bytes ready to write. */
-    public static ByteBuffer encodeHeader(VdiRecord record) {
+    public static ByteBuffer encodeHeader(VdiEntry record) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         byte[] name = record.name().getBytes(StandardCharsets.UTF_8);
         byte[] tag = record.tag().getBytes(StandardCharsets.UTF_8);
@@ -33,7 +34,7 @@ public final class InodeCodec {
     }
 
     /** Decodes a header block; throws {@link IllegalArgumentException} if it is not an inode. */
-    public static VdiRecord decodeHeader(ByteBuffer header) {
+    public static VdiEntry decodeHeader(ByteBuffer header) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int base = b.position();
         if (b.getInt(base) != MAGIC) {
@@ -45,7 +46,7 @@ public final class InodeCodec {
         }
         String name = string(b, base + NAME_OFFSET, b.getShort(base + 6) & 0xffff);
         String tag = string(b, base + TAG_OFFSET, b.getShort(base + TAG_LENGTH_OFFSET) & 0xffff);
-        return new VdiRecord(name, b.getInt(base + VID_OFFSET), b.getLong(base + SIZE_OFFSET),
+        return new VdiEntry(name, b.getInt(base + VID_OFFSET), b.getLong(base + SIZE_OFFSET),
                 b.getLong(base + CTIME_OFFSET), b.get(base + COPIES_OFFSET) & 0xff, b.getInt(base + SNAPSHOT_OFFSET),
                 tag, b.getInt(base + PARENT_OFFSET));
     }
@@ -66,7 +67,7 @@ public final class InodeCodec {
     }
 
     private static String string(ByteBuffer b, int offset, int length) {
-        if (length > VdiRecord.MAX_NAME_BYTES) {
+        if (length > VdiNames.MAX_NAME_BYTES) {
             throw new IllegalArgumentException("corrupt inode: string length " + length);
         }
         byte[] bytes = new byte[length];

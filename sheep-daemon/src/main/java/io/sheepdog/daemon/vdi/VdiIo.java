@@ -45,6 +45,10 @@ public final class VdiIo {
         if (check != null) {
             return check.thenApply(v -> null);
         }
+        return learnHoles(inode, offset, length).thenCompose(v -> readMapped(inode, offset, length));
+    }
+
+    private CompletableFuture<ByteBuf> readMapped(Inode inode, long offset, int length) {
         ByteBuf buf = allocator.directBuffer(length, length);
         buf.writerIndex(length);
         List<CompletableFuture<Void>> parts = new ArrayList<>(2);
@@ -108,7 +112,9 @@ public final class VdiIo {
             return check.thenApply(v -> null);
         }
         ExtentBuilder extents = new ExtentBuilder();
-        return statusFrom(inode, offset, offset + length, extents, 0).thenApply(v -> extents.build());
+        return learnHoles(inode, offset, length)
+                .thenCompose(v -> statusFrom(inode, offset, offset + length, extents, 0))
+                .thenApply(v -> extents.build());
     }
 
     private CompletableFuture<Void> statusFrom(Inode inode, long pos, long end, ExtentBuilder out, int lookups) {
@@ -154,7 +160,13 @@ public final class VdiIo {
             return gateway.write(oid, objOff, src, false, fua);
         }
         if (owner == 0) {
-            return gateway.write(oid, objOff, src, true, fua).thenCompose(v -> setMap(inode, index, vid, fua));
+            // Another gateway may have created the object since this node loaded the inode: ask the inode first.
+            return learnHoles(inode, (long) index * ObjectLayout.OBJECT_SIZE, 1).thenCompose(v -> {
+                if (inode.dataVid(index) != 0) {
+                    return writePiece(inode, index, objOff, src, fua);
+                }
+                return gateway.write(oid, objOff, src, true, fua).thenCompose(w -> setMap(inode, index, vid, fua));
+            });
         }
         return copyUp(inode, index, owner, fua).thenCompose(v -> gateway.write(oid, objOff, src, false, fua));
     }
@@ -181,6 +193,37 @@ public final class VdiIo {
         CompletableFuture<Void> own = owner == vid ? CompletableFuture.completedFuture(null)
                 : copyUp(inode, index, owner, fua);
         return own.thenCompose(v -> gateway.zero(oid, objOff, n, discard, fua));
+    }
+
+    /**
+     * Re-reads from the inode object the map entries of {@code [offset, offset+length)} that this node sees as
+     * unallocated, so that objects allocated through other gateways are found. One read covers the whole span of
+     * unallocated entries; nothing is read when every entry is allocated.
+     */
+    private CompletableFuture<Void> learnHoles(Inode inode, long offset, long length) {
+        int first = (int) (offset / ObjectLayout.OBJECT_SIZE);
+        int last = (int) ((offset + length - 1) / ObjectLayout.OBJECT_SIZE);
+        int lo = -1;
+        int hi = -1;
+        for (int i = first; i <= last; i++) {
+            if (inode.dataVid(i) == 0) {
+                lo = lo < 0 ? i : lo;
+                hi = i;
+            }
+        }
+        if (lo < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        int from = lo;
+        int count = hi - lo + 1;
+        ByteBuffer entries = ByteBuffer.allocate(count * InodeLayout.MAP_ENTRY_SIZE);
+        return gateway.read(ObjectId.inode(inode.vid()), InodeLayout.mapEntryOffset(from), entries).thenAccept(v -> {
+            entries.flip();
+            int[] seen = InodeCodec.decodeMap(entries, count);
+            for (int i = 0; i < count; i++) {
+                inode.learnDataVid(from + i, seen[i]);
+            }
+        });
     }
 
     /** Copies the shared object {@code index} of ancestor {@code owner} into an object of this VDI. */

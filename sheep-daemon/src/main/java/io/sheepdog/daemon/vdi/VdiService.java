@@ -5,21 +5,24 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
-import io.sheepdog.daemon.cluster.ClusterState;
+import io.sheepdog.daemon.cluster.MetadataErrors;
 import io.sheepdog.daemon.gateway.ObjectGateway;
-import io.sheepdog.daemon.gateway.StoreErrors;
+import io.sheepdog.membership.meta.ClusterMetadataService;
+import io.sheepdog.membership.meta.CommandResult;
+import io.sheepdog.membership.meta.MetadataCommand;
+import io.sheepdog.membership.meta.MetadataException;
+import io.sheepdog.membership.meta.MetadataListener;
+import io.sheepdog.membership.meta.MetadataState;
+import io.sheepdog.membership.meta.Outcome;
+import io.sheepdog.membership.meta.VdiEntry;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
-import io.sheepdog.store.StoreException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,48 +30,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The VDI service of a sheep: creates, lists and deletes VDIs, keeps every VDI's inode in memory (loaded at
- * start), and serves VDI-level I/O through {@link VdiIo}. Administrative calls are serialized by one lock; I/O
- * calls never take it.
+ * The VDI service of a sheep. The VDI table is the replicated cluster metadata, the same on every node; inode
+ * objects are ordinary (replicated) objects, loaded into an {@link InodeCache} on first use. Administrative calls
+ * block (callers run them off the event loop); I/O calls are asynchronous.
  */
-public final class VdiService implements VdiOps {
+public final class VdiService implements VdiOps, MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(VdiService.class);
     private static final long ADMIN_TIMEOUT_SECONDS = 120;
+    /** How long an NBD handshake may wait for an inode to load. */
+    private static final long OPEN_TIMEOUT_SECONDS = 10;
     /** Sheepdog's limit on copies (SD_MAX_COPIES). */
     public static final int MAX_COPIES = 31;
 
-    private final ClusterState cluster;
-    private final VdiTable table;
+    private final ClusterMetadataService metadata;
     private final ObjectGateway gateway;
     private final VdiIo io;
     private final Clock clock;
-    private final Map<Integer, Inode> inodes = new ConcurrentHashMap<>();
+    private final InodeCache inodes;
     private final Object adminLock = new Object();
 
-    public VdiService(ClusterState cluster, VdiTable table, ObjectGateway gateway, VdiIo io, Clock clock) {
-        this.cluster = cluster;
-        this.table = table;
+    public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, VdiIo io, Clock clock) {
+        this.metadata = metadata;
         this.gateway = gateway;
         this.io = io;
         this.clock = clock;
+        this.inodes = new InodeCache(gateway);
+        metadata.addListener(this);
     }
 
-    /** Loads the inode of every VDI in the table; a VDI whose inode cannot be read is logged and left out. */
-    public void loadInodes() {
-        for (VdiRecord r : table.all()) {
-            try {
-                inodes.put(r.vid(), loadInode(r));
-            } catch (SheepException e) {
-                LOG.error("VDI {} (id {}) is unavailable: its inode object cannot be read: {}", r.name(),
-                        Integer.toHexString(r.vid()), e.getMessage());
-            }
+    @Override
+    public void applied(MetadataCommand command, CommandResult result, MetadataState after) {
+        if (command instanceof MetadataCommand.DeleteVdi d && result.ok()) {
+            inodes.remove(d.vid());
         }
-        LOG.info("loaded {} VDIs", inodes.size());
     }
 
-    /** The inode of a VDI by name, for the NBD export of that name. */
+    /** The inode of a working VDI by name, for the NBD export of that name; waits a bounded time for a load. */
     public Optional<Inode> inode(String name) {
-        return table.byName(name).map(r -> inodes.get(r.vid()));
+        Optional<VdiEntry> entry = metadata.state().workingVdi(name);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(inodes.get(entry.get()).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("VDI {} cannot be opened: its inode did not load: {}", name, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     public VdiIo io() {
@@ -77,8 +88,8 @@ public final class VdiService implements VdiOps {
 
     @Override
     public VdiInfo create(String name, long size, int copies) throws SheepException {
-        cluster.requireFormatted();
-        String bad = VdiRecord.checkName(name);
+        MetadataState state = requireFormatted();
+        String bad = VdiNames.check(name);
         if (bad != null) {
             throw new SheepException(ResultCode.INVALID_PARAMS, bad);
         }
@@ -90,142 +101,138 @@ public final class VdiService implements VdiOps {
             throw new SheepException(ResultCode.INVALID_PARAMS, "copies must be between 1 and " + MAX_COPIES);
         }
         synchronized (adminLock) {
-            if (table.byName(name).isPresent()) {
-                throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already exists");
+            for (int attempt = 0; ; attempt++) {
+                if (state.workingVdi(name).isPresent()) {
+                    throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already exists");
+                }
+                OptionalInt vid = VdiIds.allocate(name, state.vdis()::containsKey);
+                if (vid.isEmpty()) {
+                    throw new SheepException(ResultCode.FULL_VDI, "no free VDI id is left");
+                }
+                VdiEntry entry = new VdiEntry(name, vid.getAsInt(), size, clock.millis(),
+                        copies == 0 ? state.format().copies() : copies, 0, "", 0);
+                // The inode object first, durably; only then the table entry that makes the VDI exist.
+                await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), true, true),
+                        "write the inode of " + name);
+                try {
+                    MetadataErrors.await(metadata.createVdi(entry), "create VDI " + name);
+                } catch (SheepException e) {
+                    if (e.getCause() instanceof MetadataException me && me.outcome() == Outcome.VID_IN_USE
+                            && attempt < 8) {
+                        // Another node took this id for another name at the same moment: pick the next one.
+                        state = metadata.state();
+                        continue;
+                    }
+                    throw e;
+                }
+                Inode inode = Inode.empty(entry);
+                inodes.put(inode);
+                LOG.info("created VDI {} id {} size {} copies {}", name, Integer.toHexString(entry.vid()), size,
+                        entry.copies());
+                return info(inode);
             }
-            OptionalInt vid = VdiIds.allocate(name, table::vidInUse);
-            if (vid.isEmpty()) {
-                throw new SheepException(ResultCode.FULL_VDI, "no free VDI id is left");
-            }
-            VdiRecord r = new VdiRecord(name, vid.getAsInt(), size, clock.millis(),
-                    copies == 0 ? cluster.copies() : copies, 0, "", 0);
-            Inode inode = Inode.empty(r);
-            long oid = ObjectId.inode(r.vid());
-            // The inode object first, durably; only then the table entry that makes the VDI exist.
-            await(gateway.write(oid, 0, InodeCodec.encodeHeader(r), true, true), "write inode of " + name);
-            putRecord(r);
-            inodes.put(r.vid(), inode);
-            LOG.info("created VDI {} id {} size {} copies {}", name, Integer.toHexString(r.vid()), size, r.copies());
-            return info(inode);
         }
     }
 
     @Override
     public List<VdiInfo> list() throws SheepException {
-        cluster.requireFormatted();
+        MetadataState state = requireFormatted();
         List<VdiInfo> out = new ArrayList<>();
-        for (VdiRecord r : table.all()) {
-            Inode inode = inodes.get(r.vid());
-            out.add(inode != null ? info(inode) : toInfo(r, 0, 0));
+        for (VdiEntry e : state.vdisByName()) {
+            Inode inode = inodes.loaded(e.vid());
+            if (inode == null) {
+                try {
+                    inode = inodes.get(e).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException ex) {
+                    LOG.warn("VDI {}: inode not readable, usage unknown: {}", e.name(), ex.toString());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new SheepException(ResultCode.SHUTDOWN, "interrupted");
+                }
+            }
+            out.add(inode != null ? info(inode) : toInfo(e, 0, 0));
         }
         return out;
     }
 
     @Override
     public VdiInfo lookup(String name) throws SheepException {
-        cluster.requireFormatted();
-        return info(requireInode(name));
+        VdiEntry e = requireFormatted().workingVdi(name).orElseThrow(() -> noVdi(name));
+        return info(await(inodes.get(e), "load the inode of " + name));
     }
 
     @Override
     public void delete(String name) throws SheepException {
-        cluster.requireFormatted();
+        requireFormatted();
         synchronized (adminLock) {
-            VdiRecord r = table.byName(name).orElseThrow(() -> noVdi(name));
-            Inode inode = inodes.remove(r.vid());
-            removeRecord(r);
-            if (inode != null) {
-                inode.markDeleted();
-                for (int i = 0; i < inode.objectCount(); i++) {
-                    if (inode.dataVid(i) == r.vid()) {
-                        await(gateway.remove(ObjectId.data(r.vid(), i)), "remove object " + i + " of " + name);
-                    }
+            VdiEntry e = metadata.state().workingVdi(name).orElseThrow(() -> noVdi(name));
+            Inode inode = await(inodes.get(e), "load the inode of " + name);
+            MetadataErrors.await(metadata.deleteVdi(name, e.vid()), "delete VDI " + name);
+            inodes.remove(e.vid());
+            inode.markDeleted();
+            // The VDI is gone once the table says so; its objects follow. A crash here leaves objects that a VDI
+            // reusing the id re-creates on its first write to each index.
+            for (int i = 0; i < inode.objectCount(); i++) {
+                if (inode.dataVid(i) == e.vid()) {
+                    await(gateway.remove(ObjectId.data(e.vid(), i)), "remove object " + i + " of " + name);
                 }
             }
-            await(gateway.remove(ObjectId.inode(r.vid())), "remove inode of " + name);
-            LOG.info("deleted VDI {} id {}", name, Integer.toHexString(r.vid()));
+            await(gateway.remove(ObjectId.inode(e.vid())), "remove the inode of " + name);
+            LOG.info("deleted VDI {} id {}", name, Integer.toHexString(e.vid()));
         }
     }
 
     /** Deletes every VDI (a forced re-format). */
     public void deleteAll() throws SheepException {
-        for (VdiRecord r : table.all()) {
-            delete(r.name());
+        for (VdiEntry e : metadata.state().vdisByName()) {
+            if (e.isWorking()) {
+                delete(e.name());
+            }
         }
     }
 
     @Override
     public CompletableFuture<ByteBuf> read(int vid, long offset, int length) {
-        Inode inode = inodes.get(vid);
-        return inode == null ? CompletableFuture.failedFuture(noVdi(vid)) : io.read(inode, offset, length);
+        return withInode(vid).thenCompose(inode -> io.read(inode, offset, length));
     }
 
     @Override
     public CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
-        Inode inode = inodes.get(vid);
-        return inode == null ? CompletableFuture.failedFuture(noVdi(vid)) : io.write(inode, offset, data, fua);
+        return withInode(vid).thenCompose(inode -> io.write(inode, offset, data, fua));
     }
 
     @Override
     public CompletableFuture<Void> flush(int vid) {
-        return inodes.containsKey(vid) ? io.flush() : CompletableFuture.failedFuture(noVdi(vid));
+        return withInode(vid).thenCompose(inode -> io.flush());
     }
 
-    private Inode requireInode(String name) throws SheepException {
-        VdiRecord r = table.byName(name).orElseThrow(() -> noVdi(name));
-        Inode inode = inodes.get(r.vid());
-        if (inode == null) {
-            throw new SheepException(ResultCode.EIO, "VDI " + name + " is unavailable: its inode could not be read");
+    private CompletableFuture<Inode> withInode(int vid) {
+        Inode loaded = inodes.loaded(vid);
+        if (loaded != null) {
+            return CompletableFuture.completedFuture(loaded);
         }
-        return inode;
+        return metadata.state().vdi(vid).map(inodes::get)
+                .orElseGet(() -> CompletableFuture.failedFuture(noVdi(vid)));
     }
 
-    private Inode loadInode(VdiRecord r) throws SheepException {
-        long oid = ObjectId.inode(r.vid());
-        ByteBuffer header = ByteBuffer.allocate(InodeLayout.HEADER_SIZE);
-        await(gateway.read(oid, 0, header), "read inode header of " + r.name());
-        header.flip();
-        VdiRecord stored;
-        try {
-            stored = InodeCodec.decodeHeader(header);
-        } catch (IllegalArgumentException e) {
-            throw new SheepException(ResultCode.EIO, "inode of " + r.name() + ": " + e.getMessage());
+    private MetadataState requireFormatted() throws SheepException {
+        MetadataState state = metadata.state();
+        if (state.format() == null) {
+            throw new SheepException(ResultCode.NOT_FORMATTED,
+                    "the cluster is not formatted yet: run 'collie cluster format'");
         }
-        if (stored.vid() != r.vid() || stored.size() != r.size()) {
-            throw new SheepException(ResultCode.EIO, "inode of " + r.name() + " does not match the VDI table");
-        }
-        int count = InodeLayout.objectCount(r.size());
-        ByteBuffer map = ByteBuffer.allocate(count * InodeLayout.MAP_ENTRY_SIZE);
-        await(gateway.read(oid, InodeLayout.MAP_OFFSET, map), "read object map of " + r.name());
-        map.flip();
-        return new Inode(r, InodeCodec.decodeMap(map, count));
+        return state;
     }
 
-    private VdiInfo info(Inode inode) {
+    private static VdiInfo info(Inode inode) {
         long[] ownedShared = inode.ownedAndShared();
         return toInfo(inode.record(), ownedShared[0] * ObjectLayout.OBJECT_SIZE,
                 ownedShared[1] * ObjectLayout.OBJECT_SIZE);
     }
 
-    private static VdiInfo toInfo(VdiRecord r, long used, long shared) {
+    private static VdiInfo toInfo(VdiEntry r, long used, long shared) {
         return new VdiInfo(r.name(), r.vid(), r.size(), used, shared, r.createdMillis(), r.copies(), r.snapshotId(),
                 r.tag(), r.parentVid());
-    }
-
-    private void putRecord(VdiRecord r) throws SheepException {
-        try {
-            table.put(r);
-        } catch (StoreException e) {
-            throw StoreErrors.toSheep(e);
-        }
-    }
-
-    private void removeRecord(VdiRecord r) throws SheepException {
-        try {
-            table.remove(r);
-        } catch (StoreException e) {
-            throw StoreErrors.toSheep(e);
-        }
     }
 
     private static SheepException noVdi(String name) {

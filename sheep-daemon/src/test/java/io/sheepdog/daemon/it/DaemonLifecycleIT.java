@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
+import io.sheepdog.daemon.testing.process.FreePorts;
 import io.sheepdog.daemon.testing.process.JavaCommand;
 import io.sheepdog.daemon.testing.process.SheepProcess;
 import java.io.IOException;
@@ -63,7 +64,9 @@ class DaemonLifecycleIT {
     @Test
     void unusableStoreEndsTheDaemonWithAMessage() throws IOException {
         Path notADirectory = Files.writeString(work.resolve("a-file"), "not a store");
-        CommandResult r = sheep("--port", "0", "--nbd-port", "0", "--bind", "127.0.0.1", notADirectory.toString());
+        int[] ports = FreePorts.pickSheep();
+        CommandResult r = sheep("--port", String.valueOf(ports[0]), "--nbd-port", String.valueOf(ports[1]),
+                "--bind", "127.0.0.1", notADirectory.toString());
         assertThat(r.exitCode()).as(r.describe()).isNotZero();
         assertThat(r.output()).as(r.describe()).contains(notADirectory.toString());
     }

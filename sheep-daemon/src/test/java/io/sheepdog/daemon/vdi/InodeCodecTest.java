@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.vdi;
 
+import io.sheepdog.membership.meta.VdiEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ class InodeCodecTest {
 
     @Test
     void headerRoundTrips() {
-        VdiRecord r = new VdiRecord("vm-disk-ä", 0x7c2b25, 10L << 30, 1_700_000_000_000L, 3, 2, "before-upgrade",
+        VdiEntry r = new VdiEntry("vm-disk-ä", 0x7c2b25, 10L << 30, 1_700_000_000_000L, 3, 2, "before-upgrade",
                 0x123456);
         ByteBuffer header = InodeCodec.encodeHeader(r);
         assertThat(header.remaining()).isEqualTo(InodeLayout.HEADER_SIZE);
@@ -20,7 +21,7 @@ class InodeCodecTest {
 
     @Test
     void headerBytesAreAtTheDocumentedOffsets() {
-        VdiRecord r = new VdiRecord("a", 0x010203, 4096, 5, 2, 0, "", 0);
+        VdiEntry r = new VdiEntry("a", 0x010203, 4096, 5, 2, 0, "", 0);
         ByteBuffer b = InodeCodec.encodeHeader(r).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.get(0)).isEqualTo((byte) 'S');
         assertThat(b.get(3)).isEqualTo((byte) 'N');

@@ -1,55 +1,59 @@
 package io.sheepdog.daemon.vdi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.cluster.ClusterState;
-import io.sheepdog.daemon.cluster.FormatRecord;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.LocalObjectGateway;
-import io.sheepdog.store.MetadataStore;
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.membership.NodeId;
+import io.sheepdog.membership.local.LocalClusterNode;
+import io.sheepdog.membership.local.LocalNetwork;
 import io.sheepdog.store.ObjectStore;
-import io.sheepdog.store.StoreException;
-import io.sheepdog.store.memory.MemoryMetadataStore;
 import io.sheepdog.store.memory.MemoryObjectStore;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
-/** A VDI service over in-memory stores, as the daemon wires it, for unit tests. */
+/**
+ * A VDI service as the daemon wires it, over an in-memory store and the in-process cluster metadata of a
+ * one-node {@link LocalNetwork}, for unit tests.
+ */
 final class VdiFixture implements AutoCloseable {
+    private static final NodeAddress SELF = new NodeAddress(new NodeId(1), "127.0.0.1", 7000, 10809, 1, 128);
     final ObjectStore objects;
-    final MetadataStore metadata;
+    final LocalNetwork network;
+    final LocalClusterNode node;
     final ExecutorService io = Executors.newFixedThreadPool(8);
-    final ClusterState cluster;
     final VdiService service;
 
-    VdiFixture(boolean formatted) throws StoreException, SheepException {
-        this(new MemoryObjectStore(), new MemoryMetadataStore(), formatted);
+    VdiFixture(boolean formatted) throws Exception {
+        this(new MemoryObjectStore(), new LocalNetwork(), formatted);
     }
 
-    VdiFixture(ObjectStore objects, MetadataStore metadata, boolean formatted) throws StoreException, SheepException {
+    private VdiFixture(ObjectStore objects, LocalNetwork network, boolean formatted) throws Exception {
         this.objects = objects;
-        this.metadata = metadata;
-        ObjectMapper json = new ObjectMapper();
-        cluster = new ClusterState(metadata, json);
-        if (formatted && cluster.format().isEmpty()) {
-            cluster.setFormat(new FormatRecord("test", 1, false, 1), List.of("127.0.0.1:7000"));
+        this.network = network;
+        this.node = new LocalClusterNode(network, SELF);
+        node.start();
+        if (formatted && node.metadata().state().format() == null) {
+            node.metadata().format(1, false).get(10, TimeUnit.SECONDS);
         }
-        LocalObjectGateway gateway = new LocalObjectGateway(objects, io, cluster::epoch);
-        service = new VdiService(cluster, new VdiTable(metadata, json), gateway,
+        LocalObjectGateway gateway = new LocalObjectGateway(objects, io,
+                () -> node.metadata().state().epochNumber());
+        service = new VdiService(node.metadata(), gateway,
                 new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT), Clock.systemUTC());
-        service.loadInodes();
     }
 
-    /** A second service over the same stores, as after a daemon restart. */
-    VdiFixture reopen() throws StoreException, SheepException {
-        return new VdiFixture(objects, metadata, false);
+    /** A second service over the same store and metadata, as after a daemon restart. */
+    VdiFixture reopen() throws Exception {
+        node.close();
+        return new VdiFixture(objects, network, false);
     }
 
     @Override
     public void close() {
+        node.close();
         io.shutdownNow();
     }
+
 }

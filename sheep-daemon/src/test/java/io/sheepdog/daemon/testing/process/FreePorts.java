@@ -29,6 +29,34 @@ public final class FreePorts {
         return ports;
     }
 
+    /**
+     * A sheep port and an NBD port for one daemon: the sheep port is chosen so that the membership ports above it
+     * (sheep port + 1000 and + 1100) are free as well.
+     */
+    public static int[] pickSheep() {
+        Set<Integer> tried = new HashSet<>();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = pickOne();
+            if (!tried.add(port) || port + 1100 > 65535 || !free(port + 1000) || !free(port + 1100)) {
+                continue;
+            }
+            int nbd;
+            do {
+                nbd = pickOne();
+            } while (nbd == port || nbd == port + 1000 || nbd == port + 1100);
+            return new int[] {port, nbd};
+        }
+        throw new IllegalStateException("no sheep port with free membership ports found on the loopback address");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int pickOne() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

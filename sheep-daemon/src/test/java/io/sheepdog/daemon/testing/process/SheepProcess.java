@@ -89,7 +89,7 @@ public final class SheepProcess implements AutoCloseable {
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             if (!fixedPorts && !startedOnce) {
-                int[] ports = FreePorts.pick(2);
+                int[] ports = FreePorts.pickSheep();
                 port = ports[0];
                 nbdPort = ports[1];
             }

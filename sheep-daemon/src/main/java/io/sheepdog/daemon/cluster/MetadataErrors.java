@@ -1,0 +1,53 @@
+package io.sheepdog.daemon.cluster;
+
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.membership.meta.MetadataException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waits for replicated metadata commands and maps their outcomes to result codes. */
+public final class MetadataErrors {
+    /** Longer than the metadata service's own command timeout, which answers first. */
+    private static final long WAIT_SECONDS = 60;
+
+    private MetadataErrors() {
+    }
+
+    /** The result code for a metadata outcome. */
+    public static SheepException toSheep(MetadataException e) {
+        ResultCode code = switch (e.outcome()) {
+            case NOT_FORMATTED -> ResultCode.NOT_FORMATTED;
+            case VDI_EXISTS -> ResultCode.VDI_EXISTS;
+            case NO_SUCH_VDI -> ResultCode.NO_VDI;
+            case INVALID -> ResultCode.INVALID_PARAMS;
+            case NO_MAJORITY, TIMEOUT, NOT_RUNNING -> ResultCode.HALT;
+            default -> ResultCode.UNKNOWN;
+        };
+        return new SheepException(code, e.getMessage(), e);
+    }
+
+    /** Waits for a metadata command; failures become SheepExceptions with the matching code. */
+    public static <T> T await(CompletableFuture<T> f, String what) throws SheepException {
+        try {
+            return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof MetadataException me) {
+                throw toSheep(me);
+            }
+            if (cause instanceof SheepException se) {
+                throw se;
+            }
+            throw new SheepException(ResultCode.UNKNOWN, what + ": " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new SheepException(ResultCode.HALT, what + ": no answer from the cluster metadata in "
+                    + WAIT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SheepException(ResultCode.SHUTDOWN, what + ": interrupted");
+        }
+    }
+}

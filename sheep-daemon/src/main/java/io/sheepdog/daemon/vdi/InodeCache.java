@@ -1,0 +1,80 @@
+package io.sheepdog.daemon.vdi;
+
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.gateway.ObjectGateway;
+import io.sheepdog.membership.meta.VdiEntry;
+import io.sheepdog.store.ObjectId;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The inodes this node has loaded, by VDI id. An inode is read from its (replicated) inode object on first use and
+ * kept; a failed load is forgotten so the next use tries again. Map entries that other gateways add later are
+ * learned on demand by {@link VdiIo}.
+ */
+final class InodeCache {
+    private final ObjectGateway gateway;
+    private final Map<Integer, CompletableFuture<Inode>> inodes = new ConcurrentHashMap<>();
+
+    InodeCache(ObjectGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** The inode of {@code entry}, loading it if needed. */
+    CompletableFuture<Inode> get(VdiEntry entry) {
+        CompletableFuture<Inode> f = inodes.computeIfAbsent(entry.vid(), vid -> load(entry));
+        f.whenComplete((inode, e) -> {
+            if (e != null) {
+                inodes.remove(entry.vid(), f);
+            }
+        });
+        return f;
+    }
+
+    /** The inode if it is loaded already. */
+    Inode loaded(int vid) {
+        CompletableFuture<Inode> f = inodes.get(vid);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+
+    /** Registers the inode of a VDI this node just created. */
+    void put(Inode inode) {
+        inodes.put(inode.vid(), CompletableFuture.completedFuture(inode));
+    }
+
+    /** Forgets a deleted VDI; I/O still holding its inode fails from now on. */
+    void remove(int vid) {
+        CompletableFuture<Inode> f = inodes.remove(vid);
+        if (f != null) {
+            f.thenAccept(Inode::markDeleted);
+        }
+    }
+
+    private CompletableFuture<Inode> load(VdiEntry entry) {
+        long oid = ObjectId.inode(entry.vid());
+        ByteBuffer header = ByteBuffer.allocate(InodeLayout.HEADER_SIZE);
+        int count = InodeLayout.objectCount(entry.size());
+        ByteBuffer map = ByteBuffer.allocate(count * InodeLayout.MAP_ENTRY_SIZE);
+        return gateway.read(oid, 0, header)
+                .thenCompose(v -> gateway.read(oid, InodeLayout.MAP_OFFSET, map))
+                .thenApply(v -> {
+                    header.flip();
+                    map.flip();
+                    VdiEntry stored;
+                    try {
+                        stored = InodeCodec.decodeHeader(header);
+                    } catch (IllegalArgumentException e) {
+                        throw new java.util.concurrent.CompletionException(new SheepException(ResultCode.EIO,
+                                "inode of VDI " + entry.name() + ": " + e.getMessage()));
+                    }
+                    if (stored.vid() != entry.vid() || stored.size() != entry.size()) {
+                        throw new java.util.concurrent.CompletionException(new SheepException(ResultCode.EIO,
+                                "inode object of VDI " + entry.name() + " does not match the VDI table"));
+                    }
+                    return new Inode(entry, InodeCodec.decodeMap(map, count));
+                });
+    }
+}
