@@ -1,0 +1,165 @@
+package io.sheepdog.daemon.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.testing.NettyLeakCheck;
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.store.ObjectId;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The replicating gateway when replicas disagree on the epoch (retried once the views agree, never applied under the
+ * wrong one), stop, or stop answering (failed with NETWORK_ERROR naming the node, within the timeouts).
+ */
+@ExtendWith(NettyLeakCheck.class)
+class ReplicatingObjectGatewayFailureTest {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    private PeerNodes cluster;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = new PeerNodes(3, REQUEST_TIMEOUT);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        cluster.close();
+    }
+
+    private static final long OID = ObjectId.data(PeerNodes.VID_3_COPIES, 5);
+
+    private static ByteBuffer block(int value) {
+        byte[] b = new byte[4096];
+        Arrays.fill(b, (byte) value);
+        return ByteBuffer.wrap(b);
+    }
+
+    @Test
+    void aGatewayBehindTheReplicasWaitsForItsEpochThenRetries() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.LOCAL_FIRST, Duration.ofSeconds(20));
+        cluster.node(1).epoch.set(2);
+        cluster.node(2).epoch.set(2);
+
+        CompletableFuture<Void> write = gateway.write(OID, 0, block(7), true, false);
+        awaitCondition(() -> cluster.node(1).ops.answered(ResultCode.OLD_NODE_VER) > 0
+                && cluster.node(2).ops.answered(ResultCode.OLD_NODE_VER) > 0);
+        assertThat(write).isNotDone();
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.node(i).memory.stat(OID)).as("nothing applied at node %d", i).isEmpty();
+        }
+
+        cluster.node(0).epoch.set(2);
+        gateway.epochChanged();
+        write.get(10, TimeUnit.SECONDS);
+        for (PeerNodes.Node node : cluster.nodes) {
+            assertThat(node.memory.stat(OID).orElseThrow().version().epoch()).isEqualTo(2);
+            assertThat(node.memory.contents(OID)[4095]).isEqualTo((byte) 7);
+        }
+    }
+
+    @Test
+    void aReplicaBehindTheGatewayIsRetriedOnceItCatchesUp() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, Duration.ofSeconds(20));
+        cluster.node(0).epoch.set(3);
+        cluster.node(1).epoch.set(3);
+        cluster.node(2).epoch.set(2);
+
+        CompletableFuture<Void> write = gateway.write(OID, 0, block(9), true, false);
+        awaitCondition(() -> cluster.node(2).ops.answered(ResultCode.NEW_NODE_VER) > 1);
+        assertThat(write).isNotDone();
+        assertThat(cluster.node(2).memory.stat(OID)).isEmpty();
+
+        cluster.node(2).epoch.set(3);
+        write.get(10, TimeUnit.SECONDS);
+        assertThat(cluster.node(2).memory.stat(OID).orElseThrow().version().epoch()).isEqualTo(3);
+    }
+
+    @Test
+    void epochsThatNeverAgreeFailAfterTheTimeout() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, Duration.ofMillis(500));
+        cluster.node(1).epoch.set(2);
+        long start = System.nanoTime();
+        SheepException e = failure(gateway.write(OID, 0, block(1), true, false));
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(e.result()).isEqualTo(ResultCode.OLD_NODE_VER);
+        assertThat(e.getMessage()).contains("write of object " + ObjectId.toString(OID))
+                .contains("did not agree within 500 ms").contains(cluster.node(1).address.hostPort());
+        assertThat(elapsedMillis).isBetween(400L, 5_000L);
+    }
+
+    @Test
+    void aStoppedPeerFailsWritesWithNetworkError() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.LOCAL_FIRST, Duration.ofSeconds(5));
+        gateway.write(OID, 0, block(1), true, false).get(10, TimeUnit.SECONDS); // connections are up
+        NodeAddress stopped = cluster.node(2).address;
+        cluster.node(2).server.close();
+
+        for (int i = 0; i < 2; i++) { // the broken connection, then a refused reconnect
+            SheepException e = failure(gateway.write(OID, 0, block(2), false, false));
+            assertThat(e.result()).isEqualTo(ResultCode.NETWORK_ERROR);
+            assertThat(e.getMessage()).contains("node " + stopped.hostPort());
+        }
+        // Reads served by a live replica still work.
+        ByteBuffer dst = ByteBuffer.allocate(4096);
+        gateway.read(OID, 0, dst).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPeerThatDoesNotAnswerFailsTheRequestWithinTheRequestTimeout() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, Duration.ofSeconds(5));
+        cluster.node(1).ops.hang(true);
+        long start = System.nanoTime();
+        SheepException e = failure(gateway.write(OID, 0, block(3), true, false));
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(e.result()).isEqualTo(ResultCode.NETWORK_ERROR);
+        assertThat(e.getMessage()).contains("node " + cluster.node(1).address.hostPort()).contains("did not answer");
+        assertThat(elapsedMillis).isBetween(REQUEST_TIMEOUT.toMillis() - 100, REQUEST_TIMEOUT.toMillis() + 3_000);
+    }
+
+    @Test
+    void aStoreFailureOnOneReplicaFailsTheWriteWithItsCode() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, Duration.ofSeconds(5));
+        List<NodeAddress> replicas = cluster.placement(0).replicas(OID, 3);
+        PeerNodes.Node full = cluster.at(replicas.get(1));
+        full.memory.setCapacityBytes(0);
+        SheepException e = failure(gateway.write(OID, 0, block(4), true, false));
+        assertThat(e.result()).isEqualTo(ResultCode.NO_SPACE);
+        assertThat(e.getMessage()).contains("node " + full.address.hostPort());
+    }
+
+    private static SheepException failure(CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(SheepException.class);
+            return (SheepException) e.getCause();
+        }
+        return fail("expected the request to fail");
+    }
+
+    private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
