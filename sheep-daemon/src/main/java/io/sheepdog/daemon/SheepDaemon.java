@@ -4,9 +4,12 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.sheepdog.daemon.cluster.ClusterService;
 import io.sheepdog.daemon.cluster.EpochPlacement;
 import io.sheepdog.daemon.cluster.NodeStatsBoard;
-import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
-import io.sheepdog.daemon.gateway.LocalObjectGateway;
+import io.sheepdog.daemon.client.PeerConnections;
+import io.sheepdog.daemon.client.SheepClientConfig;
+import io.sheepdog.daemon.gateway.LocalPeerOps;
+import io.sheepdog.daemon.gateway.ReplicatingObjectGateway;
+import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.nbd.VdiExportProvider;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
@@ -20,6 +23,11 @@ import io.sheepdog.membership.NodeWeights;
 import io.sheepdog.membership.jgroups.raft.JGroupsRaftNode;
 import io.sheepdog.membership.meta.ClusterNode;
 import io.sheepdog.membership.meta.MetadataConfig;
+import io.sheepdog.membership.meta.MetadataState;
+import io.sheepdog.membership.meta.VdiEntry;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import io.sheepdog.nbd.server.NbdServer;
 import io.sheepdog.nbd.server.NbdServerConfig;
 import io.sheepdog.store.LocalStore;
@@ -46,29 +54,28 @@ public final class SheepDaemon implements AutoCloseable {
     /** Where the replicated metadata's log and snapshots live, inside the store directory. */
     static final String METADATA_DIR = "raft";
     private static final long STATS_PERIOD_SECONDS = 10;
+    /** How long a request to a peer, or a wait for the epochs to agree, may take. */
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
+    private static final int PEER_THREADS = 2;
 
     private final SheepConfig config;
     private final LocalStore store;
     private final ExecutorService ioExecutor;
     private final ScheduledExecutorService timer;
-    private final ClusterNode cluster;
-    private final SheepServer sheepServer;
-    private final NbdServer nbdServer;
+    /** Servers, connections and the cluster node, in the order they were opened; closed in reverse. */
+    private final List<AutoCloseable> services;
     private final NodeAddress self;
     private int port;
     private int nbdPort;
     private boolean closed;
 
     private SheepDaemon(SheepConfig config, LocalStore store, ExecutorService ioExecutor,
-                        ScheduledExecutorService timer, ClusterNode cluster, SheepServer sheepServer,
-                        NbdServer nbdServer, NodeAddress self) {
+                        ScheduledExecutorService timer, List<AutoCloseable> services, NodeAddress self) {
         this.config = config;
         this.store = store;
         this.ioExecutor = ioExecutor;
         this.timer = timer;
-        this.cluster = cluster;
-        this.sheepServer = sheepServer;
-        this.nbdServer = nbdServer;
+        this.services = services;
         this.self = self;
     }
 
@@ -83,7 +90,9 @@ public final class SheepDaemon implements AutoCloseable {
         LocalStore store = LocalStore.open(config.storeDir());
         ExecutorService io = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads("sheep-io-"));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sheep-timer-"));
+        EventLoopGroup peerGroup = SheepTransport.newEventLoopGroup(PEER_THREADS, "sheep-peer", true);
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(() -> peerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS));
         try {
             int vnodes = config.vnodes().orElse(NodeWeights.defaultVnodes(store.objects().stats().capacityBytes()));
             NodeAddress self = new NodeAddress(NodeId.of(config.bind(), config.port()),
@@ -96,8 +105,13 @@ public final class SheepDaemon implements AutoCloseable {
             opened.add(cluster);
             cluster.start();
             EpochPlacement placement = new EpochPlacement(cluster.metadata(), self.id());
-            ObjectGateway gateway = new LocalObjectGateway(store.objects(), io,
-                    () -> cluster.metadata().state().epochNumber());
+            LongSupplier epoch = () -> cluster.metadata().state().epochNumber();
+            LocalPeerOps localPeer = new LocalPeerOps(store.objects(), io, epoch);
+            PeerConnections peers = new PeerConnections(peerGroup, SheepClientConfig.of(PEER_TIMEOUT));
+            opened.add(peers);
+            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(),
+                    vid -> copiesOf(cluster.metadata().state(), vid), localPeer, peers, PEER_TIMEOUT);
+            cluster.metadata().addListener((command, result, after) -> gateway.epochChanged());
             VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
             VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC());
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
@@ -105,35 +119,39 @@ public final class SheepDaemon implements AutoCloseable {
             opened.add(stats);
             ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement);
             SheepServer sheepServer = new SheepServer(
-                    SheepServerConfig.of(config.bind().getHostAddress(), config.port()), clusterOps, vdis);
+                    SheepServerConfig.of(config.bind().getHostAddress(), config.port()), clusterOps, vdis, localPeer);
             opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
                     .port(config.nbdPort()).build(), new VdiExportProvider(vdis));
             opened.add(nbd);
-            SheepDaemon daemon = new SheepDaemon(config, store, io, timer, cluster, sheepServer, nbd, self);
+            SheepDaemon daemon = new SheepDaemon(config, store, io, timer, List.copyOf(opened), self);
             daemon.port = sheepServer.start();
             daemon.nbdPort = nbd.start();
             LOG.info("sheep {} ready: sheep protocol on {}:{}, NBD on {}:{}, {} vnodes, cluster {}", self.id(),
                     config.bind().getHostAddress(), daemon.port, config.bind().getHostAddress(), daemon.nbdPort,
                     vnodes, cluster.metadata().status().describe());
             return daemon;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | MembershipException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 closeQuietly("startup leftovers", opened.get(i));
             }
             timer.shutdownNow();
             io.shutdownNow();
             store.close();
-            throw e;
-        } catch (MembershipException e) {
-            for (int i = opened.size() - 1; i >= 0; i--) {
-                closeQuietly("startup leftovers", opened.get(i));
+            if (e instanceof IOException io2) {
+                throw io2;
             }
-            timer.shutdownNow();
-            io.shutdownNow();
-            store.close();
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
             throw new IOException("cannot join the cluster: " + e.getMessage(), e);
         }
+    }
+
+    /** The copy count of a VDI; the cluster default for a VDI being created (its inode is written first). */
+    private static int copiesOf(MetadataState state, int vid) {
+        return state.vdi(vid).map(VdiEntry::copies)
+                .orElse(state.format() == null ? 1 : state.format().copies());
     }
 
     /** The bound sheep protocol port. */
@@ -161,9 +179,9 @@ public final class SheepDaemon implements AutoCloseable {
         }
         closed = true;
         LOG.info("stopping sheep");
-        closeQuietly("NBD server", nbdServer);
-        closeQuietly("sheep server", sheepServer);
-        closeQuietly("cluster membership", cluster);
+        for (int i = services.size() - 1; i >= 0; i--) {
+            closeQuietly(services.get(i).getClass().getSimpleName(), services.get(i));
+        }
         timer.shutdownNow();
         ioExecutor.shutdown();
         try {
