@@ -6,6 +6,9 @@ import io.sheepdog.collie.ExitCodes;
 import io.sheepdog.collie.JsonOutput;
 import io.sheepdog.collie.OutputOptions;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RefusedNode;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import io.sheepdog.daemon.client.SheepClient;
 import java.io.PrintWriter;
 import java.util.List;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "list", description = "Lists the members of the cluster (* marks the sheep that answered).")
 public final class NodeListCommand extends CollieCommand {
+    private static final DateTimeFormatter REFUSED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @Mixin
     private OutputOptions output;
@@ -30,10 +34,19 @@ public final class NodeListCommand extends CollieCommand {
     protected int run(SheepClient sheep, CollieIo io) throws Exception {
         OutputOptions.Format format = output.format();
         List<NodeInfo> nodes = sheep.nodes();
+        List<RefusedNode> refused = sheep.refusals();
         if (format == OutputOptions.Format.JSON) {
             JsonOutput.print(io.out(), nodes);
         } else {
             print(nodes, format == OutputOptions.Format.RAW, io.out());
+        }
+        if (!refused.isEmpty() && format != OutputOptions.Format.JSON) {
+            // On stderr, so that scripts reading the member table are not confused by it.
+            io.err().println("Refused nodes (not members):");
+            for (RefusedNode r : refused) {
+                io.err().printf("  %s  %s: %s%n",
+                        REFUSED_AT.format(Instant.ofEpochMilli(r.atMillis()).atZone(io.zone())), r.node(), r.reason());
+            }
         }
         return ExitCodes.SUCCESS;
     }

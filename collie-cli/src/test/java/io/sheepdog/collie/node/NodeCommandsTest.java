@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sheepdog.collie.CollieHarness;
 import io.sheepdog.collie.CollieHarness.Result;
+import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +35,17 @@ class NodeCommandsTest {
         assertThat(h.run("node", "list", "-r").stdout()).isEqualTo(""
                 + "0 10.0.0.1:7000 128 0\n"
                 + "1 10.0.0.2:7000 128 1\n");
+    }
+
+    @Test
+    void listShowsRefusedNodesOnStderr() {
+        h.sheep.setRefusals(List.of(new RefusedNode(0, "10.0.0.9:7000",
+                "it was formatted into cluster X, but this is cluster Y")));
+        Result r = h.run("node", "list");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("10.0.0.1:7000").doesNotContain("10.0.0.9");
+        assertThat(r.stderr()).contains("Refused nodes").contains("10.0.0.9:7000")
+                .contains("formatted into cluster X");
     }
 
     @Test

@@ -12,4 +12,9 @@ public interface ClusterOps {
 
     /** Every member with its space figures; exactly one has {@code self} set. */
     List<NodeInfo> nodes() throws SheepException;
+
+    /** Nodes recently refused when they tried to join, oldest first. */
+    default List<RefusedNode> refusals() throws SheepException {
+        return List.of();
+    }
 }

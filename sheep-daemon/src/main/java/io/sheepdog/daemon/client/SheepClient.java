@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
@@ -170,6 +171,11 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     @Override
     public List<NodeInfo> nodes() throws SheepException {
         return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.NODE_LIST)), NodeInfo.class, peer));
+    }
+
+    @Override
+    public List<RefusedNode> refusals() throws SheepException {
+        return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.NODE_REFUSALS)), RefusedNode.class, peer));
     }
 
     @Override

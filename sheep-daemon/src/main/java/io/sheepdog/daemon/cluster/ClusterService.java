@@ -4,6 +4,7 @@ import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.vdi.VdiService;
@@ -86,6 +87,12 @@ public final class ClusterService implements ClusterOps {
                     s.capacityBytes(), s.usedBytes(), s.freeBytes(), a.id().equals(self.id())));
         }
         return out;
+    }
+
+    @Override
+    public List<RefusedNode> refusals() {
+        return node.membership().refusals().stream()
+                .map(r -> new RefusedNode(r.atMillis(), r.node(), r.reason())).toList();
     }
 
     /** The epoch whose nodes this node is in, for logs. */

@@ -57,6 +57,8 @@ public enum Opcode {
     CLUSTER_FORMAT(0x30, Kind.CONTROL),
     CLUSTER_INFO(0x31, Kind.CONTROL),
     NODE_LIST(0x32, Kind.CONTROL),
+    /** Nodes refused at join: JSON list of RefusedNode. */
+    NODE_REFUSALS(0x33, Kind.CONTROL),
 
     /** Read part of one replica of an object on this sheep (gateway to peer). */
     PEER_READ_OBJ(0x81, Kind.PEER),

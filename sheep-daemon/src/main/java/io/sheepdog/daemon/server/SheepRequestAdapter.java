@@ -106,6 +106,8 @@ public final class SheepRequestAdapter {
                 return json(r, cluster.info(), alloc);
             case NODE_LIST:
                 return json(r, cluster.nodes(), alloc);
+            case NODE_REFUSALS:
+                return json(r, cluster.refusals(), alloc);
             case VDI_CREATE:
                 return json(r, vdis.create(name(r), nonNegative(r.arg2(), "size"), (int) copies(r)), alloc);
             case VDI_LIST:

@@ -6,6 +6,7 @@ import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
@@ -35,6 +36,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
 
     private final Clock clock;
     private List<NodeInfo> nodes;
+    private List<RefusedNode> refusals = List.of();
     private boolean formatted;
     private long createdMillis;
     private int defaultCopies;
@@ -76,6 +78,17 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     /** FNV-1a over "host:port", as NodeInfo's id. */
     public static long nodeId(String host, int port) {
         return fnv1a((host + ":" + port).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sets the nodes reported as refused at join. */
+    public synchronized FakeSheep setRefusals(List<RefusedNode> refused) {
+        this.refusals = List.copyOf(refused);
+        return this;
+    }
+
+    @Override
+    public synchronized List<RefusedNode> refusals() {
+        return refusals;
     }
 
     /** Replaces the member list (exactly one should be {@code self}). */
