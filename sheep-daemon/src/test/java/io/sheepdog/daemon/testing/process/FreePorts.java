@@ -49,6 +49,46 @@ public final class FreePorts {
         throw new IllegalStateException("no sheep port with free membership ports found on the loopback address");
     }
 
+    /**
+     * Port bases for {@code nodes} daemons numbered from 0, as scripts/start-sheepdog lays them out: node i uses
+     * sheep port {@code base + i} (and its membership ports {@code base + i + 1000}, {@code base + i + 1100}) and NBD
+     * port {@code nbdBase + i}. Every one of these ports was free when picked, and the ranges do not overlap.
+     *
+     * @return {@code {base, nbdBase}}
+     */
+    public static int[] pickSheepRange(int nodes) {
+        if (nodes < 1 || nodes > 100) {
+            throw new IllegalArgumentException("nodes must be in 1..100: " + nodes);
+        }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = pickOne();
+            if (base + nodes - 1 + 1100 > 65535 || !freeRange(base, nodes) || !freeRange(base + 1000, nodes)
+                    || !freeRange(base + 1100, nodes)) {
+                continue;
+            }
+            int nbd = pickOne();
+            if (nbd + nodes - 1 > 65535 || !freeRange(nbd, nodes) || overlaps(nbd, base, nodes)
+                    || overlaps(nbd, base + 1000, nodes) || overlaps(nbd, base + 1100, nodes)) {
+                continue;
+            }
+            return new int[] {base, nbd};
+        }
+        throw new IllegalStateException("no free port ranges for " + nodes + " sheep found on the loopback address");
+    }
+
+    private static boolean freeRange(int first, int count) {
+        for (int p = first; p < first + count; p++) {
+            if (!free(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean overlaps(int a, int b, int count) {
+        return a < b + count && b < a + count;
+    }
+
     private static boolean free(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;

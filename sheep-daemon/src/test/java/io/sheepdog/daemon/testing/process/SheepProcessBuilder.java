@@ -48,6 +48,27 @@ public final class SheepProcessBuilder {
         return this;
     }
 
+    /** {@code -z ZONE}: the failure zone of the node. */
+    public SheepProcessBuilder zone(int zone) {
+        return daemonArgs("--zone", Integer.toString(zone));
+    }
+
+    /**
+     * {@code --join HOST:PORT,...}: joins the cluster of these sheep ports on {@value SheepProcess#HOST}. Ports of
+     * daemons not started yet may be listed (as scripts/start-sheepdog does): a node that finds none forms a cluster.
+     */
+    public SheepProcessBuilder join(List<Integer> sheepPorts) {
+        if (!sheepPorts.isEmpty()) {
+            daemonArgs("--join", String.join(",", sheepPorts.stream().map(p -> SheepProcess.HOST + ":" + p).toList()));
+        }
+        return this;
+    }
+
+    /** {@code --read-policy POLICY}: local-first, primary or round-robin. */
+    public SheepProcessBuilder readPolicy(String policy) {
+        return daemonArgs("--read-policy", policy);
+    }
+
     public SheepProcessBuilder readyTimeout(Duration value) {
         this.readyTimeout = value;
         return this;

@@ -1,0 +1,222 @@
+package io.sheepdog.daemon.testing.cluster;
+
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.client.SheepClient;
+import io.sheepdog.daemon.testing.process.SheepProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * N sheep daemons as real processes ({@link SheepProcess}) on free loopback ports, joined into one cluster: node 0
+ * starts first, the others join it. Each node's work directory is {@code WORK/node<i>} (store, PID file, logs).
+ *
+ * <pre>{@code
+ * try (ProcessCluster c = ProcessCluster.builder(tempDir).nodes(3).copies(3).start()) {
+ *     VdiInfo v = c.client(0).create("disk", 16 << 20, 0);
+ *     c.sheep(1).kill9();
+ * }
+ * }</pre>
+ *
+ * <p>Every node is started with {@code --join} naming the sheep ports of all the other nodes, as
+ * scripts/start-sheepdog does, so a node restarted while others run (node 0 included) finds them instead of
+ * founding a cluster of its own. Unlike {@link MiniCluster} a node can be killed ({@code kill -9}).
+ *
+ * <p>Not thread-safe: one test thread drives it.
+ */
+public final class ProcessCluster implements TestCluster {
+    private final ProcessClusterBuilder options;
+    private final List<SheepProcess> nodes;
+    private final SheepClient[] clients;
+
+    private ProcessCluster(ProcessClusterBuilder options, List<SheepProcess> nodes) {
+        this.options = options;
+        this.nodes = List.copyOf(nodes);
+        this.clients = new SheepClient[nodes.size()];
+    }
+
+    public static ProcessClusterBuilder builder(Path workDir) {
+        return new ProcessClusterBuilder(workDir);
+    }
+
+    static ProcessCluster start(ProcessClusterBuilder b) {
+        int[][] ports = ClusterPorts.pick(b.nodes);
+        List<CompletableFuture<SheepProcess>> starts = new ArrayList<>();
+        // Own threads: the common pool may have a single thread on a small machine, which would serialise starts.
+        ExecutorService launcher = Executors.newFixedThreadPool(Math.max(1, b.nodes - 1));
+        try {
+            // Node 0 alone first: the others must find a cluster to join, not found several at once.
+            starts.add(CompletableFuture.completedFuture(launch(b, ports, 0)));
+            for (int i = 1; i < b.nodes; i++) {
+                int node = i;
+                starts.add(CompletableFuture.supplyAsync(() -> launch(b, ports, node), launcher));
+            }
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            closeAll(starts);
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            launcher.shutdown();
+        }
+        ProcessCluster cluster = new ProcessCluster(b, starts.stream().map(CompletableFuture::join).toList());
+        try {
+            cluster.awaitMembers(b.nodes);
+            int copies = b.effectiveCopies();
+            if (copies > 0) {
+                cluster.client(0).format(copies, false, false);
+                cluster.awaitEpoch(1);
+                cluster.awaitStatus("running");
+            }
+            return cluster;
+        } catch (SheepException e) {
+            cluster.close();
+            throw new IllegalStateException("cannot format the process cluster: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static SheepProcess launch(ProcessClusterBuilder b, int[][] ports, int node) {
+        List<Integer> others = new ArrayList<>();
+        for (int k = 0; k < ports.length; k++) {
+            if (k != node) {
+                others.add(ports[k][0]);
+            }
+        }
+        var builder = SheepProcess.builder(b.workDir.resolve("node" + node)).ports(ports[node][0], ports[node][1])
+                .zone(b.zoneOf(node)).join(others).readyTimeout(b.awaitTimeout)
+                .daemonArgs(b.daemonArgs.toArray(String[]::new));
+        if (b.readPolicy != null) {
+            builder.readPolicy(b.readPolicy);
+        }
+        return builder.start();
+    }
+
+    private static void closeAll(List<CompletableFuture<SheepProcess>> starts) {
+        for (CompletableFuture<SheepProcess> f : starts) {
+            // A start still under way finishes (or fails) first: nothing may be left running.
+            try {
+                f.join().close();
+            } catch (RuntimeException ignored) {
+                // That start failed: its process is gone already (SheepProcess kills what did not become ready).
+            }
+        }
+    }
+
+    /** The process of node {@code i}: {@code kill9()}, {@code stop()}, {@code startAgain()}, logs. */
+    public SheepProcess sheep(int i) {
+        return nodes.get(i);
+    }
+
+    @Override
+    public int size() {
+        return nodes.size();
+    }
+
+    @Override
+    public NodeEndpoint endpoint(int i) {
+        SheepProcess p = nodes.get(i);
+        return new NodeEndpoint(i, p.host(), p.port(), p.nbdPort());
+    }
+
+    @Override
+    public boolean isRunning(int i) {
+        return nodes.get(i).isAlive();
+    }
+
+    @Override
+    public Path storeDir(int i) {
+        return nodes.get(i).storeDir();
+    }
+
+    @Override
+    public SheepClient client(int i) throws SheepException {
+        if (!isRunning(i)) {
+            throw new IllegalStateException("node " + i + " is not running");
+        }
+        if (clients[i] == null || !clients[i].isOpen()) {
+            clients[i] = endpoint(i).connect();
+        }
+        return clients[i];
+    }
+
+    @Override
+    public Duration awaitTimeout() {
+        return options.awaitTimeout;
+    }
+
+    /** Kills node {@code i} with SIGKILL (nothing flushed, the others notice at once). */
+    public void kill9(int i) {
+        closeClient(i);
+        nodes.get(i).kill9();
+    }
+
+    /** Stops node {@code i} with SIGTERM (a clean shutdown). */
+    public void stop(int i) {
+        closeClient(i);
+        nodes.get(i).stop();
+    }
+
+    /** Stops node {@code i} if it runs, then starts it again on the same store and ports and waits until ready. */
+    public void restart(int i) {
+        closeClient(i);
+        nodes.get(i).restart();
+    }
+
+    /** Every node's log (all runs), for assertions such as "no Netty LEAK report". */
+    public String logs() {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < size(); i++) {
+            all.append("==== node ").append(i).append('\n').append(nodes.get(i).log());
+        }
+        return all.toString();
+    }
+
+    /** The last lines of every node's log, for failure messages. */
+    public String logTails() {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < size(); i++) {
+            all.append("==== node ").append(i).append('\n').append(nodes.get(i).logTail());
+        }
+        return all.toString();
+    }
+
+    private void closeClient(int i) {
+        if (clients[i] != null) {
+            clients[i].close();
+            clients[i] = null;
+        }
+    }
+
+    /** Stops every node (SIGTERM, then SIGKILL), the last one first. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (int i = size() - 1; i >= 0; i--) {
+            try {
+                closeClient(i);
+                nodes.get(i).close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "process cluster " + endpoints();
+    }
+}
