@@ -1,0 +1,76 @@
+package io.sheepdog.daemon.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.testing.cluster.NodeEndpoint;
+import io.sheepdog.daemon.testing.cluster.ProcessCluster;
+import io.sheepdog.daemon.testing.process.CommandResult;
+import io.sheepdog.daemon.testing.process.ExternalCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared NBD conformance script passes through node 2 of a three-node cluster (copies = 2) for a VDI created
+ * through node 0: node 2 is the gateway of every request and holds only some of the objects, so reads and writes
+ * also cross to the other replicas. The script's location comes from the system property
+ * {@value #SCRIPT_PROPERTY}; the test is skipped when the script or the client tools are missing.
+ */
+@Tag("cluster")
+class ClusterConformanceIT {
+    static final String SCRIPT_PROPERTY = "nbd.conformance.script";
+    private static final String VDI = "conformance";
+    private static final long SIZE = 256L << 20;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void nbdConformanceScriptPassesThroughANodeOtherThanTheCreator() throws Exception {
+        Path script = Path.of(System.getProperty(SCRIPT_PROPERTY, "../../shared/nbd/nbd-conformance.sh"))
+                .toAbsolutePath().normalize();
+        assumeTrue(Files.isRegularFile(script), () -> "no conformance script at " + script);
+        for (String tool : new String[] {"qemu-img", "qemu-io", "nbdinfo"}) {
+            assumeTrue(ExternalCommand.isOnPath(tool), () -> tool + " is not installed");
+        }
+        try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(3).copies(2).start()) {
+            VdiInfo created = cluster.client(0).create(VDI, SIZE, 0);
+            assertThat(cluster.awaitVdi(VDI).vid()).isEqualTo(created.vid());
+            NodeEndpoint gateway = cluster.endpoint(2);
+            Path logs = work.resolve("conformance-logs");
+            CommandResult r = ExternalCommand.of("bash", script.toString(), gateway.host(),
+                            Integer.toString(gateway.nbdPort()), VDI, "256M")
+                    .env("LOGDIR", logs.toString()).timeout(Duration.ofMinutes(15)).run();
+            System.out.println(r.output());
+            if (!r.succeeded()) {
+                printCheckLogs(logs);
+                System.out.println(cluster.logTails());
+            }
+            assertThat(r.timedOut()).as(r.describe()).isFalse();
+            assertThat(r.lastLine()).as(r.describe()).matches("\\d+ passed, 0 failed\\b.*");
+            assertThat(r.exitCode()).as(r.describe()).isZero();
+            assertThat(cluster.logs()).as("Netty leak reports in the daemon logs").doesNotContain("LEAK:");
+        }
+    }
+
+    /** The per-check logs of the script, so a CI failure can be understood from the test output alone. */
+    private static void printCheckLogs(Path logs) throws IOException {
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path f : files.sorted().toList()) {
+                System.out.println("==== " + f.getFileName());
+                String text = Files.readString(f);
+                System.out.println(text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text);
+            }
+        }
+    }
+}
