@@ -17,7 +17,9 @@ import java.util.List;
  * failures that lose the framing are fatal and move the decoder to {@link State#BAD_MESSAGE}, where every later byte
  * is discarded until the logic closes the connection.
  *
- * <p>The payload is taken with {@code readRetainedSlice}: no copy, and the message owns one reference.
+ * <p>The payload is taken with {@code readRetainedSlice}: no copy, and the message owns one reference. Its owner may
+ * read it on any thread, because the decoder never writes into a buffer while a payload slice of it is out (see
+ * {@link UnsharedCumulator}).
  */
 public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
 
@@ -43,6 +45,8 @@ public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
             throw new IllegalArgumentException("maxFrameSize " + maxFrameSize + " < header size");
         }
         this.maxFrameSize = maxFrameSize;
+        // Payloads are slices of the cumulation read on other threads: it must not be written while one is out.
+        setCumulator(UnsharedCumulator.INSTANCE);
     }
 
     public State state() {

@@ -1,7 +1,6 @@
 package io.sheepdog.daemon.proto;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -24,13 +23,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class SheepTransport {
 
     /**
-     * The buffer allocator of every sheep protocol channel: Netty's pooled allocator, not 4.2's default adaptive one.
-     * Why: payloads are retained slices of the decoder's cumulation buffer, often released on another thread (the
-     * caller of {@code SheepClient.read}, the store completing a write). With the adaptive allocator and leak detection
-     * on (paranoid in our tests), such slices were seen to read bytes of other frames: 2 corrupt 4 MiB reads in 6
-     * transfers of 256 MiB; with the pooled allocator, none. Revisit when Netty fixes the interplay.
+     * The buffer allocator of every sheep protocol channel: Netty's default (the adaptive allocator in 4.2, unless
+     * {@code -Dio.netty.allocator.type} says otherwise), named here so that all channels and their tests agree.
+     * Payloads are retained slices of the decoder's cumulation that other threads read and release; that is safe with
+     * any allocator because the decoder never writes into a buffer while such a slice is out ({@link SheepFrameDecoder},
+     * {@code UnsharedCumulator}). The pooled allocator once stood here as a workaround for the corruption that rule
+     * fixed.
      */
-    public static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+    public static final ByteBufAllocator ALLOCATOR = ByteBufAllocator.DEFAULT;
 
     private SheepTransport() {
     }
