@@ -10,6 +10,10 @@
 
 SHEEPDOG_VERSION=0.1.0-SNAPSHOT
 SHEEPDOG_MIN_JAVA=17
+# A sheep on port P also listens on P+1000 (JGroups membership) and P+1100 (its failure detector); see
+# io.sheepdog.membership.MembershipConfig.PORT_OFFSET and FD_PORT_OFFSET.
+SD_MEMBERSHIP_OFFSET=1000
+SD_FD_OFFSET=1100
 
 sd_prog=$(basename "$0")
 

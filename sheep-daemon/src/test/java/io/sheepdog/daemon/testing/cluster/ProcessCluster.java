@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -163,10 +164,34 @@ public final class ProcessCluster implements TestCluster {
         nodes.get(i).stop();
     }
 
-    /** Stops node {@code i} if it runs, then starts it again on the same store and ports and waits until ready. */
+    /**
+     * Stops node {@code i} if it runs, waits until the running nodes no longer list it, then starts it again on the
+     * same store and ports and waits until it is ready. The wait matters after {@link #kill9}: a node restarted
+     * while the others still count its previous incarnation as a member founds a cluster of its own (see
+     * {@code QuickRestartIT}); {@code sheep(i).startAgain()} skips the wait.
+     */
     public void restart(int i) {
         closeClient(i);
-        nodes.get(i).restart();
+        SheepProcess node = nodes.get(i);
+        if (node.isAlive()) {
+            node.stop();
+        }
+        String member = endpoint(i).host() + ":" + endpoint(i).port();
+        List<NodeEndpoint> others = runningEndpoints();
+        if (!others.isEmpty()) {
+            Poll.until(this + " forgetting node " + i, options.awaitTimeout, whyNot -> {
+                for (NodeEndpoint n : others) {
+                    try (SheepClient c = n.connect()) {
+                        if (c.nodes().stream().anyMatch(m -> (m.host() + ":" + m.port()).equals(member))) {
+                            whyNot.append(n).append(" still lists ").append(member);
+                            return Optional.empty();
+                        }
+                    }
+                }
+                return Optional.of(Boolean.TRUE);
+            });
+        }
+        node.startAgain();
     }
 
     /** Every node's log (all runs), for assertions such as "no Netty LEAK report". */
