@@ -75,12 +75,15 @@ class ReplicatedFioIT {
         }
     }
 
-    /** fio over NBD: random 16 KiB writes with crc32c headers over the whole VDI, or only the verification. */
-    private static CommandResult fio(String uri, long seed, boolean verifyOnly) {
+    /**
+     * fio over NBD: random 16 KiB writes with crc32c headers over the whole VDI, or only the verification. It runs
+     * in the test's directory, where it leaves its verify state file.
+     */
+    private CommandResult fio(String uri, long seed, boolean verifyOnly) {
         List<String> cmd = new ArrayList<>(List.of("fio", "--name=replicated", "--ioengine=nbd", "--uri=" + uri,
                 "--rw=randwrite", "--bs=16k", "--iodepth=16", "--size=" + SIZE, "--randseed=" + seed,
                 "--verify=crc32c", "--verify_fatal=1"));
         cmd.add(verifyOnly ? "--verify_only=1" : "--do_verify=0");
-        return ExternalCommand.of(cmd).timeout(Duration.ofMinutes(2)).run();
+        return ExternalCommand.of(cmd).directory(work).timeout(Duration.ofMinutes(2)).run();
     }
 }

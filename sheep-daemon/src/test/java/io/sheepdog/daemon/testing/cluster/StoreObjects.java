@@ -31,7 +31,8 @@ public final class StoreObjects {
         }
         try (Stream<Path> files = Files.walk(root, 2)) {
             files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
-                    .filter(name -> OBJECT_FILE.matcher(name).matches()).forEach(name -> oids.add(ObjectId.parse(name)));
+                    .filter(name -> OBJECT_FILE.matcher(name).matches())
+                    .forEach(name -> oids.add(ObjectId.parse(name)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the objects of " + storeDir, e);
         }
