@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +46,6 @@ class ClusterCollieIT {
     }
 
     @Test
-    @Disabled("daemon bug: a node that never opened a VDI keeps reporting the Used of its creation (0 bytes) "
-            + "after other nodes wrote to it")
     void usedSpaceOfAVdiAgreesOnEveryNode() throws Exception {
         try (ProcessCluster cluster = ProcessCluster.builder(work.resolve("cluster")).nodes(3).copies(0).start()) {
             List<CollieRunner> collie = formatCreateAndWrite(cluster);

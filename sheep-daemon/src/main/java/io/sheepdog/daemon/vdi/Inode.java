@@ -62,21 +62,6 @@ public final class Inode {
         }
     }
 
-    /** Objects this VDI owns and objects it shares with an ancestor. */
-    public long[] ownedAndShared() {
-        long owned = 0;
-        long shared = 0;
-        for (int i = 0; i < dataVids.length(); i++) {
-            int v = dataVids.get(i);
-            if (v == record.vid()) {
-                owned++;
-            } else if (v != 0) {
-                shared++;
-            }
-        }
-        return new long[] {owned, shared};
-    }
-
     public boolean deleted() {
         return deleted;
     }

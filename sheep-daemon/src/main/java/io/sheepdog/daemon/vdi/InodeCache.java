@@ -53,6 +53,19 @@ final class InodeCache {
         }
     }
 
+    /**
+     * The object map as the inode object holds it now, without touching the cached inode: other gateways may have
+     * allocated (or discarded) objects since this node loaded it. For figures such as Used and Shared.
+     */
+    CompletableFuture<int[]> readMap(VdiEntry entry) {
+        int count = InodeLayout.objectCount(entry.size());
+        ByteBuffer map = ByteBuffer.allocate(count * InodeLayout.MAP_ENTRY_SIZE);
+        return gateway.read(ObjectId.inode(entry.vid()), InodeLayout.MAP_OFFSET, map).thenApply(v -> {
+            map.flip();
+            return InodeCodec.decodeMap(map, count);
+        });
+    }
+
     private CompletableFuture<Inode> load(VdiEntry entry) {
         long oid = ObjectId.inode(entry.vid());
         ByteBuffer header = ByteBuffer.allocate(InodeLayout.HEADER_SIZE);

@@ -129,7 +129,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                 inodes.put(inode);
                 LOG.info("created VDI {} id {} size {} copies {}", name, Integer.toHexString(entry.vid()), size,
                         entry.copies());
-                return info(inode);
+                return toInfo(entry, 0, 0);
             }
         }
     }
@@ -139,18 +139,15 @@ public final class VdiService implements VdiOps, MetadataListener {
         MetadataState state = requireFormatted();
         List<VdiInfo> out = new ArrayList<>();
         for (VdiEntry e : state.vdisByName()) {
-            Inode inode = inodes.loaded(e.vid());
-            if (inode == null) {
-                try {
-                    inode = inodes.get(e).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException ex) {
-                    LOG.warn("VDI {}: inode not readable, usage unknown: {}", e.name(), ex.toString());
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new SheepException(ResultCode.SHUTDOWN, "interrupted");
-                }
+            try {
+                out.add(info(e, inodes.readMap(e).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+            } catch (ExecutionException | TimeoutException ex) {
+                LOG.warn("VDI {}: inode not readable, usage unknown: {}", e.name(), ex.toString());
+                out.add(toInfo(e, 0, 0));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new SheepException(ResultCode.SHUTDOWN, "interrupted");
             }
-            out.add(inode != null ? info(inode) : toInfo(e, 0, 0));
         }
         return out;
     }
@@ -158,7 +155,7 @@ public final class VdiService implements VdiOps, MetadataListener {
     @Override
     public VdiInfo lookup(String name) throws SheepException {
         VdiEntry e = requireFormatted().workingVdi(name).orElseThrow(() -> noVdi(name));
-        return info(await(inodes.get(e), "load the inode of " + name));
+        return info(e, await(inodes.readMap(e), "read the inode of " + name));
     }
 
     @Override
@@ -224,10 +221,18 @@ public final class VdiService implements VdiOps, MetadataListener {
         return state;
     }
 
-    private static VdiInfo info(Inode inode) {
-        long[] ownedShared = inode.ownedAndShared();
-        return toInfo(inode.record(), ownedShared[0] * ObjectLayout.OBJECT_SIZE,
-                ownedShared[1] * ObjectLayout.OBJECT_SIZE);
+    /** Used and Shared from an object map: objects this VDI owns, and objects it shares with an ancestor. */
+    private static VdiInfo info(VdiEntry e, int[] map) {
+        long owned = 0;
+        long shared = 0;
+        for (int v : map) {
+            if (v == e.vid()) {
+                owned++;
+            } else if (v != 0) {
+                shared++;
+            }
+        }
+        return toInfo(e, owned * ObjectLayout.OBJECT_SIZE, shared * ObjectLayout.OBJECT_SIZE);
     }
 
     private static VdiInfo toInfo(VdiEntry r, long used, long shared) {
