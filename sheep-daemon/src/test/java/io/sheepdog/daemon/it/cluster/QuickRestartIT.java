@@ -38,13 +38,18 @@ class QuickRestartIT {
     @Test
     void aNodeRestartedAfterTheOthersExcludedItRejoinsTheCluster() {
         try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(3).copies(3).start()) {
-            long before = cluster.awaitEpoch(1);
-            cluster.kill9(0);
-            cluster.restart(0);
-            assertThat(cluster.awaitMembers(3)).extracting(NodeInfo::port)
-                    .contains(cluster.endpoint(0).port());
-            assertThat(cluster.awaitEpoch(before + 2)).isGreaterThanOrEqualTo(before + 2);
-            cluster.awaitStatus("running");
+            try {
+                long before = cluster.awaitEpoch(1);
+                cluster.kill9(0);
+                cluster.restart(0);
+                assertThat(cluster.awaitMembers(3)).extracting(NodeInfo::port)
+                        .contains(cluster.endpoint(0).port());
+                assertThat(cluster.awaitEpoch(before + 2)).isGreaterThanOrEqualTo(before + 2);
+                cluster.awaitStatus("running");
+            } catch (AssertionError e) {
+                System.out.println(cluster.logTails());
+                throw e;
+            }
         }
     }
 }
