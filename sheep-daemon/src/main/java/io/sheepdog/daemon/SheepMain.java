@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sheep", mixinStandardHelpOptions = true, version = "sheep 0.1.0",
         description = {"Runs a sheepdog storage daemon in the foreground, storing objects in STORE_DIR,",
             "serving the sheep protocol (for collie and other sheep) and NBD (the export name is the VDI name).",
-            "A single daemon is a one-node cluster: format it with 'collie cluster format'."},
+            "Without --join or --multicast it forms a cluster of its own that other sheep can join;",
+            "format a new cluster once with 'collie cluster format'."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (the message says why)", "64:bad usage"},
         sortOptions = false)
