@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 /**
  * {@code collie cluster info}: the cluster's status, creation time and epoch history, as dog prints them:
  * <pre>
- * Cluster status: running, auto-recovery enabled
+ * Cluster status: running
  *
  * Cluster created at Fri Jan  2 03:04:05 2026
  *
@@ -74,7 +74,8 @@ public final class ClusterInfoCommand extends CollieCommand {
     static String describeStatus(String status) {
         switch (status) {
             case "running":
-                return "running, auto-recovery enabled";
+                // dog adds ", auto-recovery enabled"; this cluster does not recover objects yet, so it does not.
+                return "running";
             case "waiting for format":
                 return "Waiting for cluster to be formatted";
             case "waiting for nodes":

@@ -41,14 +41,14 @@ class ClusterCommandsTest {
         Result r = h.run("cluster", "info");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).isEqualTo(""
-                + "Cluster status: running, auto-recovery enabled\n"
+                + "Cluster status: running\n"
                 + "\n"
                 + "Cluster created at Fri Jan  2 03:04:05 2026\n"
                 + "\n"
                 + "Epoch Time           Version\n"
                 + "2026-01-02 03:04:05      1 [10.0.0.1:7000, 10.0.0.2:7000]\n");
         assertThat(h.run("cluster", "info", "--raw").stdout()).isEqualTo(""
-                + "running, auto-recovery enabled\n"
+                + "running\n"
                 + "1767323045 1 [10.0.0.1:7000, 10.0.0.2:7000]\n");
     }
 
