@@ -6,6 +6,7 @@ import io.sheepdog.membership.MembershipException;
 import io.sheepdog.membership.jgroups.JGroupsMembership;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterNode;
+import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,6 +88,11 @@ public final class JGroupsRaftNode implements ClusterNode {
         membership.start();
         duties = new LeaderDuties(membership.self().hostPort(), raft, membership, stateMachine, clock);
         metadata = new RaftMetadataService(raft, redirect, stateMachine, bootstrap, membership, metadataConfig, clock);
+        metadata.addListener((command, result, after) -> {
+            if (command instanceof MetadataCommand.Format && result.ok()) {
+                bootstrap.formatApplied();
+            }
+        });
         raft.addRoleListener(role -> poke());
         membership.addListener(change -> poke());
         LOG.info("metadata: {} started with metadata group {}, state version {}, epoch {}", raftId, raft.members(),

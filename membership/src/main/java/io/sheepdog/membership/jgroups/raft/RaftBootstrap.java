@@ -69,13 +69,42 @@ final class RaftBootstrap {
         m.onMessage(BOOTSTRAP_TOPIC, (from, payload) -> onBootstrap(from, payload));
     }
 
-    /** Asks the coordinator to found the group. */
+    /** Asks the coordinator to found the group (or, once founded, the founding members to repeat the list). */
     void request() throws MembershipException {
         membership.broadcast(REQUEST_TOPIC, new byte[0]);
     }
 
+    /**
+     * Called when this node applies a format: if it never received the founding member list (so it cannot vote,
+     * and after a restart could not rejoin the group), it asks for it again.
+     */
+    void formatApplied() {
+        if (raft.members().isEmpty()) {
+            LOG.info("metadata: the cluster was formatted but this node missed the founding member list; asking again");
+            try {
+                request();
+            } catch (MembershipException e) {
+                LOG.warn("metadata: cannot ask for the founding member list: {}", e.getMessage());
+            }
+        }
+    }
+
     private void onRequest(MemberInfo from) {
-        if (!membership.isCoordinator() || !raft.members().isEmpty()) {
+        if (!raft.members().isEmpty()) {
+            // The group exists: a founding member that missed the founding broadcast (it can arrive before the
+            // receiver's view holds the sender, and is then dropped) asks again once it sees the format applied.
+            // Every node that knows the founding list repeats it; receiving it twice is harmless.
+            List<String> founding = load();
+            if (!founding.isEmpty()) {
+                try {
+                    membership.broadcast(BOOTSTRAP_TOPIC, String.join("\n", founding).getBytes(StandardCharsets.UTF_8));
+                } catch (MembershipException e) {
+                    LOG.warn("metadata: cannot repeat the founding member list: {}", e.getMessage());
+                }
+            }
+            return;
+        }
+        if (!membership.isCoordinator()) {
             return;
         }
         List<MemberInfo> members = membership.members();
