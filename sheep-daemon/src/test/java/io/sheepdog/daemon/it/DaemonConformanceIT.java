@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.daemon.testing.process.CommandResult;
+import io.sheepdog.daemon.testing.process.ConformanceScript;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.SheepProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,31 +44,11 @@ class DaemonConformanceIT {
                 client.create(VDI, SIZE, 0);
             }
             Path logs = work.resolve("conformance-logs");
-            CommandResult r = ExternalCommand.of("bash", script.toString(), sheep.host(),
-                            Integer.toString(sheep.nbdPort()), VDI, "256M")
-                    .env("LOGDIR", logs.toString()).timeout(Duration.ofMinutes(15)).run();
-            System.out.println(r.output());
-            if (!r.succeeded()) {
-                printCheckLogs(logs);
-            }
+            CommandResult r = ConformanceScript.run(script, sheep.host(), sheep.nbdPort(), VDI, "256M", logs);
             assertThat(r.timedOut()).as(r.describe()).isFalse();
             assertThat(r.lastLine()).as(r.describe()).matches("\\d+ passed, 0 failed\\b.*");
             assertThat(r.exitCode()).as(r.describe()).isZero();
             assertThat(sheep.log()).as("Netty leak reports in the daemon log").doesNotContain("LEAK:");
-        }
-    }
-
-    /** The per-check logs of the script, so a CI failure can be understood from the test output alone. */
-    private static void printCheckLogs(Path logs) throws IOException {
-        if (!Files.isDirectory(logs)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(logs)) {
-            for (Path f : files.sorted().toList()) {
-                System.out.println("==== " + f.getFileName());
-                String text = Files.readString(f);
-                System.out.println(text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text);
-            }
         }
     }
 }

@@ -7,12 +7,10 @@ import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.NodeEndpoint;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.process.CommandResult;
+import io.sheepdog.daemon.testing.process.ConformanceScript;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,32 +43,14 @@ class ClusterConformanceIT {
             assertThat(cluster.awaitVdi(VDI).vid()).isEqualTo(created.vid());
             NodeEndpoint gateway = cluster.endpoint(2);
             Path logs = work.resolve("conformance-logs");
-            CommandResult r = ExternalCommand.of("bash", script.toString(), gateway.host(),
-                            Integer.toString(gateway.nbdPort()), VDI, "256M")
-                    .env("LOGDIR", logs.toString()).timeout(Duration.ofMinutes(15)).run();
-            System.out.println(r.output());
+            CommandResult r = ConformanceScript.run(script, gateway.host(), gateway.nbdPort(), VDI, "256M", logs);
             if (!r.succeeded()) {
-                printCheckLogs(logs);
                 System.out.println(cluster.logTails());
             }
             assertThat(r.timedOut()).as(r.describe()).isFalse();
             assertThat(r.lastLine()).as(r.describe()).matches("\\d+ passed, 0 failed\\b.*");
             assertThat(r.exitCode()).as(r.describe()).isZero();
             assertThat(cluster.logs()).as("Netty leak reports in the daemon logs").doesNotContain("LEAK:");
-        }
-    }
-
-    /** The per-check logs of the script, so a CI failure can be understood from the test output alone. */
-    private static void printCheckLogs(Path logs) throws IOException {
-        if (!Files.isDirectory(logs)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(logs)) {
-            for (Path f : files.sorted().toList()) {
-                System.out.println("==== " + f.getFileName());
-                String text = Files.readString(f);
-                System.out.println(text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text);
-            }
         }
     }
 }
