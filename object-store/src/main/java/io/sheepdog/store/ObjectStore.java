@@ -39,7 +39,7 @@ public interface ObjectStore extends Closeable {
 
     /**
      * Makes {@code [offset, offset+length)} read as zeroes. With {@code discard} the blocks become unallocated
-     * (an object with no allocated block left is removed); without it the zeroes are allocated, as
+     * (an object with no allocated block left stays, empty, until it is deleted); without it the zeroes are allocated, as
      * NBD WRITE_ZEROES with NO_HOLE asks. Increments the version like {@link #write}.
      */
     ObjectInfo zero(long oid, long offset, long length, boolean discard, long epoch, boolean sync)
@@ -53,6 +53,23 @@ public interface ObjectStore extends Closeable {
      * missing object. Unallocated blocks read as zeroes.
      */
     BitSet allocation(long oid) throws StoreException;
+
+    /**
+     * The whole object as it is now (version, allocation and every allocated block, each checked against its
+     * checksum), taken atomically with respect to writes of the object; empty if the object does not exist.
+     *
+     * @throws ChecksumException if a stored block does not match its checksum
+     */
+    Optional<ObjectImage> export(long oid) throws StoreException;
+
+    /**
+     * Replaces the object with {@code image}: afterwards it holds exactly the image's blocks and has exactly the
+     * image's version. Used to copy a replica from another node. A crash part way leaves the object with version
+     * {@link ObjectVersion#NONE} (or the old object), never a partial object with the image's version.
+     *
+     * @param sync make the object durable before returning
+     */
+    ObjectInfo install(ObjectImage image, boolean sync) throws StoreException;
 
     /** Removes the object; a no-op if it does not exist. */
     void delete(long oid) throws StoreException;

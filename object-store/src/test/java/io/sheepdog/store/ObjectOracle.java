@@ -45,9 +45,6 @@ public final class ObjectOracle {
             }
         }
         m.version = m.version.next(epoch);
-        if (m.allocated.isEmpty()) {
-            objects.remove(oid);
-        }
     }
 
     public void delete(long oid) {

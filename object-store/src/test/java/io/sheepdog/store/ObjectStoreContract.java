@@ -104,15 +104,66 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
-    void discardingEveryBlockRemovesTheObject() throws Exception {
+    void discardingEveryBlockKeepsAnEmptyObject() throws Exception {
         store().write(OID, 3 * BLOCK_SIZE, ByteBuffer.wrap(TestBytes.random(7, 2 * BLOCK_SIZE)), EPOCH, false);
         store().zero(OID, 0, OBJECT_SIZE, true, EPOCH, false);
 
-        assertThat(store().stat(OID)).isEmpty();
+        ObjectInfo info = store().stat(OID).orElseThrow();
+        assertThat(info.allocatedBytes()).isZero();
+        assertThat(info.version().sequence()).isEqualTo(2);
         assertThat(store().allocation(OID).isEmpty()).isTrue();
-        assertThat(objects()).doesNotContain(OID);
-        assertThat(store().stats().objectCount()).isZero();
+        assertThat(objects()).contains(OID);
+        assertThat(store().stats().objectCount()).isEqualTo(1);
+        assertThat(store().stats().usedBytes()).isZero();
         assertThat(TestBytes.read(store(), OID, 0, 8 * BLOCK_SIZE)).isEqualTo(new byte[8 * BLOCK_SIZE]);
+
+        store().write(OID, 0, ByteBuffer.wrap(TestBytes.random(8, BLOCK_SIZE)), EPOCH, false);
+        assertThat(store().stat(OID).orElseThrow().version().sequence()).isEqualTo(3);
+        store().delete(OID);
+        assertThat(store().stat(OID)).isEmpty();
+    }
+
+    @Test
+    void exportThenInstallCopiesBlocksAndExactVersion() throws Exception {
+        byte[] first = TestBytes.random(20, 3 * BLOCK_SIZE);
+        byte[] second = TestBytes.random(21, BLOCK_SIZE);
+        store().write(OID, BLOCK_SIZE, ByteBuffer.wrap(first), 4, false);
+        store().write(OID, 100L * BLOCK_SIZE, ByteBuffer.wrap(second), 5, false);
+        ObjectImage image = store().export(OID).orElseThrow();
+        assertThat(image.version()).isEqualTo(new ObjectVersion(5, 2));
+        assertThat(image.allocation()).isEqualTo(bits(1, 2, 3, 100));
+        assertThat(image.allocatedBytes()).isEqualTo(4L * BLOCK_SIZE);
+
+        long copy = ObjectId.data(7, 4);
+        store().write(copy, 200L * BLOCK_SIZE, ByteBuffer.wrap(TestBytes.random(22, BLOCK_SIZE)), 9, false);
+        ObjectInfo installed = store().install(new ObjectImage(copy, image.version(), image.allocation(),
+                image.blocks()), true);
+
+        assertThat(installed.version()).isEqualTo(new ObjectVersion(5, 2));
+        assertThat(store().stat(copy).orElseThrow().version()).isEqualTo(new ObjectVersion(5, 2));
+        assertThat(store().allocation(copy)).isEqualTo(bits(1, 2, 3, 100));
+        assertThat(TestBytes.read(store(), copy, 0, OBJECT_SIZE)).isEqualTo(TestBytes.read(store(), OID, 0,
+                OBJECT_SIZE));
+        assertThat(store().stats().usedBytes()).isEqualTo(8L * BLOCK_SIZE);
+    }
+
+    @Test
+    void installOfAnEmptyImageCreatesAnEmptyObject() throws Exception {
+        store().install(new ObjectImage(OID, new ObjectVersion(3, 7), new BitSet(), ByteBuffer.allocate(0)), true);
+        assertThat(store().stat(OID).orElseThrow().version()).isEqualTo(new ObjectVersion(3, 7));
+        assertThat(store().allocation(OID).isEmpty()).isTrue();
+        assertThat(store().export(OID).orElseThrow().blockCount()).isZero();
+    }
+
+    @Test
+    void exportOfAMissingObjectIsEmpty() throws Exception {
+        assertThat(store().export(OID)).isEmpty();
+    }
+
+    @Test
+    void imageWithTheWrongNumberOfBytesIsRejected() {
+        assertThatThrownBy(() -> new ObjectImage(OID, new ObjectVersion(1, 1), bits(0, 1), ByteBuffer.allocate(
+                BLOCK_SIZE))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 allocated blocks");
     }
 
     @Test

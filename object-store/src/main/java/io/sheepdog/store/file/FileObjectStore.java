@@ -4,6 +4,8 @@ import static io.sheepdog.store.ObjectLayout.BLOCKS_PER_OBJECT;
 import static io.sheepdog.store.ObjectLayout.BLOCK_SIZE;
 
 import com.google.common.util.concurrent.Striped;
+import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectStore;
 import io.sheepdog.store.ObjectVersion;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
@@ -170,10 +173,87 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<ObjectImage> export(long oid) throws StoreException {
+        checkOpen();
+        Lock lock = locks.get(oid).readLock();
+        lock.lock();
+        try {
+            Optional<ObjectMeta> meta = index.meta(oid);
+            if (meta.isEmpty()) {
+                return Optional.empty();
+            }
+            BlockEntry[] entries = new BlockEntry[BLOCKS_PER_OBJECT];
+            index.blocks(oid, 0, entries);
+            BitSet allocation = new BitSet(BLOCKS_PER_OBJECT);
+            for (int i = 0; i < entries.length; i++) {
+                allocation.set(i, entries[i] != null);
+            }
+            ByteBuffer blocks = ByteBuffer.allocate(allocation.cardinality() * BLOCK_SIZE);
+            int packed = 0;
+            for (int b = allocation.nextSetBit(0); b >= 0; ) {
+                int end = allocation.nextClearBit(b);
+                BlockEntry[] run = Arrays.copyOfRange(entries, b, end);
+                reader.read(oid, b, run, blocks.slice(packed, run.length * BLOCK_SIZE));
+                packed += run.length * BLOCK_SIZE;
+                b = allocation.nextSetBit(end);
+            }
+            return Optional.of(new ObjectImage(oid, meta.get().version(), allocation, blocks));
+        } catch (IOException e) {
+            throw Blocks.failure("export", oid, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ObjectInfo install(ObjectImage image, boolean syncIt) throws StoreException {
+        checkOpen();
+        long oid = image.oid();
+        long epoch = Math.max(1, image.version().epoch());
+        Lock lock = locks.get(oid).writeLock();
+        lock.lock();
+        try {
+            deleteLocked(oid);
+            int last = image.allocation().length() - 1;
+            if (last < 0) {
+                ObjectMeta empty = new ObjectMeta(image.version(), 0, 0);
+                index.apply(new IndexBatch().putMeta(oid, empty));
+                durability.batchApplied();
+                space.changed(null, empty);
+                if (syncIt) {
+                    durability.syncWal(index);
+                }
+            }
+            // Every run but the last is written with version NONE: until the last lands, the object is older than
+            // any real replica, so a crash part way leaves a copy that recovery replaces, never one that passes.
+            image.forEachRun((first, data) -> {
+                boolean lastRun = first + data.remaining() / BLOCK_SIZE - 1 == last;
+                new WriteOperation(index, files, reader, durability, space, hook).run(oid,
+                        (long) first * BLOCK_SIZE, data, false, epoch, lastRun ? image.version() : ObjectVersion.NONE);
+            });
+            if (syncIt) {
+                sync.syncObject(oid);
+            }
+            return stat(oid).orElseThrow(() -> new StoreException("object " + ObjectId.toString(oid)
+                    + " vanished while being installed"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void delete(long oid) throws StoreException {
         checkOpen();
         Lock lock = locks.get(oid).writeLock();
         lock.lock();
+        try {
+            deleteLocked(oid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deleteLocked(long oid) throws StoreException {
         try {
             Optional<ObjectMeta> meta = index.meta(oid);
             if (meta.isPresent()) {
@@ -194,8 +274,6 @@ public final class FileObjectStore implements ObjectStore {
             files.delete(oid);
         } catch (IOException e) {
             throw Blocks.failure("delete", oid, e);
-        } finally {
-            lock.unlock();
         }
     }
 

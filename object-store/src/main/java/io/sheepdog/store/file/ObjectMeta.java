@@ -8,7 +8,7 @@ import java.util.Objects;
  * The index record of one stored object.
  *
  * @param version         the object's version, bumped by every write, zero-fill and discard
- * @param allocatedBlocks number of blocks with a {@link BlockEntry}; an object with none is removed
+ * @param allocatedBlocks number of blocks with a {@link BlockEntry}; an object may have none (all discarded)
  * @param generation      number of times the object's data file was fsynced with writes pending; blocks written
  *                        in the current generation may not be durable yet (see {@link BlockEntry})
  */

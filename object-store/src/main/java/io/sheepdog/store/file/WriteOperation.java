@@ -46,6 +46,15 @@ final class WriteOperation {
     }
 
     ObjectInfo run(long oid, long offset, ByteBuffer src, boolean discard, long epoch) throws StoreException {
+        return run(oid, offset, src, discard, epoch, null);
+    }
+
+    /**
+     * As {@link #run(long, long, ByteBuffer, boolean, long)}, but the object gets version {@code forced} instead of
+     * the next one (null: the next one); used to install a copy of another replica.
+     */
+    ObjectInfo run(long oid, long offset, ByteBuffer src, boolean discard, long epoch, ObjectVersion forced)
+            throws StoreException {
         Optional<ObjectMeta> found = index.meta(oid);
         ObjectMeta old = found.orElse(null);
         int first = Blocks.blockOf(offset);
@@ -63,7 +72,8 @@ final class WriteOperation {
         } catch (IOException e) {
             throw Blocks.failure("write", oid, e);
         }
-        ObjectVersion version = (old == null ? ObjectVersion.NONE : old.version()).next(epoch);
+        ObjectVersion version = forced != null ? forced
+                : (old == null ? ObjectVersion.NONE : old.version()).next(epoch);
         if (old == null && !m.writesData()) {
             return new ObjectInfo(oid, version, 0); // discarding what does not exist
         }
@@ -87,7 +97,9 @@ final class WriteOperation {
         }
         int blocks = (old == null ? 0 : old.allocatedBlocks()) + newBlocks - m.discarded().cardinality();
         if (blocks == 0) {
-            removeObject(oid, old, batch);
+            // The object stays, empty: an object exists from its creation to its removal, so a replica that lost
+            // it can be told from one whose blocks were all discarded.
+            emptyObject(oid, old, new ObjectMeta(version, 0, generation), batch);
             return new ObjectInfo(oid, version, 0);
         }
         space.checkRoom(oid, newBlocks);
@@ -162,7 +174,20 @@ final class WriteOperation {
         }
     }
 
-    /** The last block goes: the object goes, in the same batch, and its file after it. */
+    /** The last block went: the record stays with no blocks, its file goes. */
+    private void emptyObject(long oid, ObjectMeta old, ObjectMeta empty, IndexBatch batch) throws StoreException {
+        index.apply(batch.putMeta(oid, empty).clearDirty(oid));
+        durability.batchApplied();
+        durability.clean(oid);
+        space.changed(old, empty);
+        try {
+            files.delete(oid);
+        } catch (IOException e) {
+            throw Blocks.failure("removing the data file", oid, e);
+        }
+    }
+
+    /** A failed first write: the object goes, in the same batch, and its file after it. */
     private void removeObject(long oid, ObjectMeta old, IndexBatch batch) throws StoreException {
         index.apply(batch.deleteMeta(oid).clearDirty(oid));
         durability.batchApplied();

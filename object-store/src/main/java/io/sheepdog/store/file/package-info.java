@@ -7,7 +7,8 @@
  * <h2>Allocation and sparseness</h2>
  * A block is allocated if and only if it has an index entry. Unallocated blocks read as zeroes without touching
  * the file, so discarding a block only deletes its entry (Java cannot punch holes) and discarding the last one
- * removes the object and its file. Writes always write whole blocks; a partly covered block is read, checked,
+ * removes the object's file but keeps its record (an object exists from its first write to its deletion, so a
+ * replica that lost an object can be told from one whose blocks were all discarded). Writes always write whole blocks; a partly covered block is read, checked,
  * merged and rewritten, so every entry covers exactly the bytes in the file.
  *
  * <h2>Writes without a journal</h2>

@@ -7,6 +7,7 @@ import static io.sheepdog.store.ObjectLayout.OBJECT_SIZE;
 import io.sheepdog.store.ChecksumException;
 import io.sheepdog.store.NoSpaceException;
 import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectStore;
 import io.sheepdog.store.ObjectVersion;
@@ -142,9 +143,8 @@ public final class MemoryObjectStore implements ObjectStore {
                 o.corrupt.clear(b);
             }
         }
-        if (o.allocated == 0) {
-            objects.remove(oid);
-            return new ObjectInfo(oid, version, 0);
+        if (o.allocated == 0 && existing == null) {
+            return new ObjectInfo(oid, version, 0); // discarding what does not exist
         }
         o.version = version;
         objects.put(oid, o);
@@ -167,6 +167,47 @@ public final class MemoryObjectStore implements ObjectStore {
             bits.set(b, o.blocks[b] != null);
         }
         return bits;
+    }
+
+    @Override
+    public synchronized Optional<ObjectImage> export(long oid) throws StoreException {
+        checkOpen();
+        StoredObject o = objects.get(oid);
+        if (o == null) {
+            return Optional.empty();
+        }
+        BitSet allocation = new BitSet(BLOCKS_PER_OBJECT);
+        ByteBuffer blocks = ByteBuffer.allocate(o.allocated * BLOCK_SIZE);
+        for (int b = 0; b < BLOCKS_PER_OBJECT; b++) {
+            if (o.blocks[b] != null) {
+                checkNotCorrupt(oid, o, b);
+                allocation.set(b);
+                blocks.put(o.blocks[b]);
+            }
+        }
+        return Optional.of(new ObjectImage(oid, o.version, allocation, blocks.flip()));
+    }
+
+    @Override
+    public synchronized ObjectInfo install(ObjectImage image, boolean sync) throws StoreException {
+        checkOpen();
+        int needed = image.blockCount() - Optional.ofNullable(objects.get(image.oid())).map(o -> o.allocated)
+                .orElse(0);
+        if ((allocatedBlocks + needed) * BLOCK_SIZE > capacityBytes) {
+            throw new NoSpaceException("memory store is full: capacity " + capacityBytes + " bytes", null);
+        }
+        delete(image.oid());
+        StoredObject o = new StoredObject();
+        ByteBuffer src = image.blocks().duplicate();
+        for (int b = image.allocation().nextSetBit(0); b >= 0; b = image.allocation().nextSetBit(b + 1)) {
+            o.blocks[b] = new byte[BLOCK_SIZE];
+            src.get(o.blocks[b]);
+            o.allocated++;
+        }
+        allocatedBlocks += o.allocated;
+        o.version = image.version();
+        objects.put(image.oid(), o);
+        return new ObjectInfo(image.oid(), o.version, o.allocatedBytes());
     }
 
     @Override

@@ -59,6 +59,27 @@ class CorruptionTest {
     }
 
     @Test
+    void exportOfADamagedObjectIsRefusedAndInstallingAGoodCopyRepairsIt() throws Exception {
+        var good = objects().export(OID).orElseThrow();
+        objects().flush();
+        flipByte(BLOCK_SIZE + 7);
+        assertThatThrownBy(() -> objects().export(OID)).isInstanceOf(ChecksumException.class);
+
+        objects().install(good, true);
+        assertThat(TestBytes.read(objects(), OID, 0, DATA.length)).isEqualTo(DATA);
+        assertThat(objects().stat(OID).orElseThrow().version()).isEqualTo(good.version());
+    }
+
+    @Test
+    void lostDataFileIsReportedAsDamageNotAsZeroes() throws Exception {
+        store.close();
+        java.nio.file.Files.delete(dataFile());
+        store = LocalStore.open(dir);
+        assertThatThrownBy(() -> TestBytes.read(objects(), OID, 0, 10)).isInstanceOf(ChecksumException.class);
+        assertThatThrownBy(() -> objects().export(OID)).isInstanceOf(ChecksumException.class);
+    }
+
+    @Test
     void corruptionBeforeAFlushIsReportedToo() throws Exception {
         flipByte(1);
         assertThatThrownBy(() -> TestBytes.read(objects(), OID, 0, 1)).isInstanceOf(ChecksumException.class);
