@@ -1,5 +1,7 @@
 package io.sheepdog.daemon;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.sheepdog.daemon.cluster.ClusterService;
 import io.sheepdog.daemon.cluster.EpochPlacement;
@@ -11,6 +13,7 @@ import io.sheepdog.daemon.gateway.LocalPeerOps;
 import io.sheepdog.daemon.gateway.ReplicatingObjectGateway;
 import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.nbd.VdiExportProvider;
+import io.sheepdog.daemon.recovery.RecoveryManager;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.vdi.VdiIo;
@@ -22,6 +25,7 @@ import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.NodeWeights;
 import io.sheepdog.membership.jgroups.raft.JGroupsRaftNode;
 import io.sheepdog.membership.meta.ClusterNode;
+import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.MetadataConfig;
 import io.sheepdog.membership.meta.MetadataState;
 import io.sheepdog.membership.meta.VdiEntry;
@@ -89,6 +93,7 @@ public final class SheepDaemon implements AutoCloseable {
                 config.ioThreads(), config.readPolicy());
         LocalStore store = LocalStore.open(config.storeDir());
         ExecutorService io = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads("sheep-io-"));
+        MeterRegistry meters = new SimpleMeterRegistry();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sheep-timer-"));
         EventLoopGroup peerGroup = SheepTransport.newEventLoopGroup(PEER_THREADS, "sheep-peer", true);
         List<AutoCloseable> opened = new ArrayList<>();
@@ -111,13 +116,25 @@ public final class SheepDaemon implements AutoCloseable {
             opened.add(peers);
             ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(),
                     vid -> copiesOf(cluster.metadata().state(), vid), localPeer, peers, PEER_TIMEOUT);
-            cluster.metadata().addListener((command, result, after) -> gateway.epochChanged());
+            RecoveryManager recovery = new RecoveryManager(placement, vid -> copiesOf(cluster.metadata().state(), vid),
+                    localPeer, peers, store.objects(), store.metadata(), () -> serving(cluster), meters);
+            opened.add(recovery);
+            localPeer.gate(recovery);
+            gateway.onRepair(recovery::repaired);
+            gateway.strict(() -> cluster.metadata().state().formatRecord().map(f -> f.strict()).orElse(false));
+            cluster.metadata().addListener((command, result, after) -> {
+                gateway.epochChanged();
+                recovery.epochChanged();
+            });
+            // Also on a timer: a status change without a command (a majority regained) may allow a run to start.
+            timer.scheduleWithFixedDelay(recovery::epochChanged, 0, 1, TimeUnit.SECONDS);
             VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
             VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC());
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     STATS_PERIOD_SECONDS);
             opened.add(stats);
             ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement);
+            clusterOps.recovery(recovery, self);
             SheepServer sheepServer = new SheepServer(
                     SheepServerConfig.of(config.bind().getHostAddress(), config.port()), clusterOps, vdis, localPeer);
             opened.add(sheepServer);
@@ -146,6 +163,12 @@ public final class SheepDaemon implements AutoCloseable {
             }
             throw new IOException("cannot join the cluster: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the cluster serves (recovery waits while it waits for the nodes of the last epoch). */
+    private static boolean serving(ClusterNode cluster) {
+        ClusterStatus.State s = cluster.metadata().status().state();
+        return s == ClusterStatus.State.RUNNING || s == ClusterStatus.State.NO_MAJORITY;
     }
 
     /** The copy count of a VDI; the cluster default for a VDI being created (its inode is written first). */

@@ -17,4 +17,19 @@ public interface ClusterOps {
     default List<RefusedNode> refusals() throws SheepException {
         return List.of();
     }
+
+    /** The recovery state of the node asked. */
+    default RecoveryInfo recovery() throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep does not recover objects");
+    }
+
+    /**
+     * Sets the recovery throttle of the node asked.
+     *
+     * @param bytesPerSecond bandwidth limit, 0 for none
+     * @param parallel       objects copied at once
+     */
+    default void setRecoveryThrottle(long bytesPerSecond, int parallel) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep does not recover objects");
+    }
 }

@@ -10,9 +10,11 @@ import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
 import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -94,6 +96,25 @@ public final class PeerClient implements PeerOps {
     public CompletableFuture<Optional<ObjectInfo>> stat(long epoch, long oid) {
         return ResponseMapping.map(call(Opcode.PEER_STAT_OBJ, 0, epoch, oid, 0, 0, Unpooled.EMPTY_BUFFER),
                 client.peer(), ok -> PeerWire.decodeStat(oid, ok));
+    }
+
+    @Override
+    public CompletableFuture<List<ObjectInfo>> listObjects(long epoch) {
+        return ResponseMapping.map(call(Opcode.PEER_LIST_OBJ, 0, epoch, 0, 0, 0, Unpooled.EMPTY_BUFFER),
+                client.peer(), ok -> PeerWire.decodeList(ok.payload()));
+    }
+
+    @Override
+    public CompletableFuture<ObjectImage> getObject(long epoch, long oid) {
+        return ResponseMapping.map(call(Opcode.PEER_GET_OBJ, 0, epoch, oid, 0, 0, Unpooled.EMPTY_BUFFER),
+                client.peer(), ok -> PeerWire.decodeImage(oid, ok.arg1(), ok.arg2(), ok.payload()));
+    }
+
+    @Override
+    public CompletableFuture<Void> putObject(long epoch, ObjectImage image, boolean fua) {
+        return ResponseMapping.empty(client.call(new SheepRequest(Opcode.PEER_PUT_OBJ, fua ? SheepProtocol.FLAG_FUA
+                : 0, epoch, 0, image.oid(), image.version().epoch(), image.version().sequence(), 0,
+                PeerWire.encodeImage(image, Unpooled.EMPTY_BUFFER.alloc()))), client.peer());
     }
 
     private CompletableFuture<SheepResponse> call(Opcode op, int flags, long epoch, long oid, long offset, long length,

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
@@ -176,6 +177,17 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     @Override
     public List<RefusedNode> refusals() throws SheepException {
         return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.NODE_REFUSALS)), RefusedNode.class, peer));
+    }
+
+    @Override
+    public RecoveryInfo recovery() throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.NODE_RECOVERY)), RecoveryInfo.class, peer));
+    }
+
+    @Override
+    public void setRecoveryThrottle(long bytesPerSecond, int parallel) throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.NODE_RECOVERY_THROTTLE, 0, bytesPerSecond, parallel,
+                0, 0, Unpooled.EMPTY_BUFFER)), peer));
     }
 
     @Override

@@ -4,9 +4,11 @@ import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.recovery.RecoveryManager;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.Epoch;
 import io.sheepdog.membership.MemberInfo;
@@ -107,5 +109,34 @@ public final class ClusterService implements ClusterOps {
             case WAITING_FOR_NODES -> "waiting for nodes";
             case NO_MAJORITY -> "no majority";
         };
+    }
+
+    // ---- recovery (set once at start-up, after the recovery manager exists) ----
+
+    private volatile RecoveryManager recovery;
+    private volatile NodeAddress self;
+
+    /** Connects the recovery operations to this node's recovery manager. */
+    public void recovery(RecoveryManager manager, NodeAddress selfAddress) {
+        this.recovery = manager;
+        this.self = selfAddress;
+    }
+
+    @Override
+    public RecoveryInfo recovery() throws SheepException {
+        return recoveryManager().info(self);
+    }
+
+    @Override
+    public void setRecoveryThrottle(long bytesPerSecond, int parallel) throws SheepException {
+        recoveryManager().setThrottle(bytesPerSecond, parallel);
+    }
+
+    private RecoveryManager recoveryManager() throws SheepException {
+        RecoveryManager m = recovery;
+        if (m == null) {
+            throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep does not recover objects");
+        }
+        return m;
     }
 }

@@ -42,15 +42,40 @@ public final class EpochPlacement implements Placement {
         return ring().placement(oid, copies);
     }
 
+    @Override
+    public Snapshot snapshot() {
+        Built b = built();
+        return new Snapshot() {
+            @Override
+            public long epoch() {
+                return b.epoch == null ? 0 : b.epoch.number();
+            }
+
+            @Override
+            public List<NodeAddress> dataNodes() {
+                return b.ring.nodes().stream().filter(n -> n.vnodes() > 0).toList();
+            }
+
+            @Override
+            public List<NodeAddress> replicas(long oid, int copies) {
+                return b.ring.placement(oid, copies);
+            }
+        };
+    }
+
     /** The ring of the current epoch. */
     public HashRing ring() {
+        return built().ring;
+    }
+
+    private Built built() {
         Epoch epoch = metadata.state().currentEpoch().orElse(null);
         Built b = current;
         if (epoch != b.epoch && (epoch == null || !epoch.equals(b.epoch))) {
             b = new Built(epoch, new HashRing(epoch == null ? List.of() : epoch.nodes()));
             current = b;
         }
-        return b.ring;
+        return b;
     }
 
     private record Built(Epoch epoch, HashRing ring) {

@@ -23,6 +23,9 @@ import java.util.function.LongSupplier;
  * <li>A replica answered OLD_NODE_VER (this node is behind): wait until this node's epoch changes, then retry.</li>
  * <li>A replica answered NEW_NODE_VER (the replica is behind): retry after a short backoff, by when it has usually
  *     caught up.</li>
+ * <li>A replica could not be reached (NETWORK_ERROR): retry after a short backoff. Either the connection comes back
+ *     or the failure detector removes the node and the epoch moves, after which the request goes to the new
+ *     replicas; it is never acknowledged with a replica of the epoch missing.</li>
  * <li>This node's epoch changed while the attempt was in flight (whatever its outcome): retry at once with the new
  *     placement. Replica writes are idempotent, so applying one twice is harmless.</li>
  * </ul>
@@ -84,7 +87,8 @@ final class EpochRetry {
     private <T> void settle(Request<T> r, long e, T value, Throwable failure) {
         boolean moved = epoch.getAsLong() != e;
         ResultCode code = failure instanceof SheepException se ? se.result() : null;
-        boolean mismatch = code == ResultCode.OLD_NODE_VER || code == ResultCode.NEW_NODE_VER;
+        boolean mismatch = code == ResultCode.OLD_NODE_VER || code == ResultCode.NEW_NODE_VER
+                || code == ResultCode.NETWORK_ERROR;
         if (!moved && failure == null) {
             r.result().complete(value);
         } else if (!moved && !mismatch) {
@@ -138,6 +142,11 @@ final class EpochRetry {
 
     private SheepException timedOut(Request<?> r, long e, Throwable last) {
         String limit = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
+        if (last instanceof SheepException se && se.result() == ResultCode.NETWORK_ERROR) {
+            return new SheepException(ResultCode.NETWORK_ERROR, r.what() + ": a replica stayed unreachable for "
+                    + limit + " and the cluster did not move to a new epoch without it; last error: "
+                    + se.getMessage(), se);
+        }
         if (last instanceof SheepException se && (se.result() == ResultCode.OLD_NODE_VER
                 || se.result() == ResultCode.NEW_NODE_VER)) {
             return new SheepException(se.result(), r.what() + ": the epochs of this node (" + e

@@ -3,12 +3,16 @@ package io.sheepdog.daemon.gateway;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectLayout;
 import io.sheepdog.store.ObjectStore;
 import io.sheepdog.store.StoreException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,16 +24,24 @@ import java.util.function.LongSupplier;
  * The replicas this node stores, offered to gateways (its own directly, its peers' through the sheep protocol).
  * Store calls block on disk I/O, so they run on {@code ioExecutor}, never on the caller's (event loop) thread.
  *
- * <p>The epoch check runs on the I/O thread right before the store call, so a request is refused (OLD_NODE_VER or
- * NEW_NODE_VER, nothing applied) if the node's epoch moved while it was queued. It is not atomic with the store call:
- * an epoch change that lands during the call itself is the daemon's to fence (recovery starts after the change).
- * Writes are stamped with the checked epoch.
+ * <ul>
+ * <li>Epochs: a request of another epoch is refused (OLD_NODE_VER or NEW_NODE_VER, nothing applied). The check runs
+ *     on the I/O thread right before the store call and registers the call with an {@link EpochFence}, so the
+ *     recovery reads ({@link #listObjects}, {@link #getObject}) of a newer epoch wait for every call admitted under
+ *     an older one. Writes are stamped with the checked epoch.</li>
+ * <li>Recovery: a request for an object the {@link ObjectGate} holds back (this node is recovering it) waits until
+ *     it is recovered, so an empty or stale replica is never served or written.</li>
+ * <li>Missing replicas: an object exists from its creating write ({@code create}) until it is removed. Reading,
+ *     writing without {@code create}, zeroing or querying a replica this node does not hold fails NO_OBJ: the
+ *     replica was lost (or never recovered), and answering zeroes or creating it afresh would lose its data.</li>
+ * </ul>
  */
 public final class LocalPeerOps implements PeerOps {
 
     private final ObjectStore store;
     private final Executor ioExecutor;
-    private final LongSupplier epoch;
+    private final EpochFence fence;
+    private volatile ObjectGate gate = ObjectGate.OPEN;
 
     /**
      * @param store      this node's store
@@ -39,13 +51,19 @@ public final class LocalPeerOps implements PeerOps {
     public LocalPeerOps(ObjectStore store, Executor ioExecutor, LongSupplier epoch) {
         this.store = Objects.requireNonNull(store, "store");
         this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
-        this.epoch = Objects.requireNonNull(epoch, "epoch");
+        this.fence = new EpochFence(Objects.requireNonNull(epoch, "epoch"));
+    }
+
+    /** Sets what holds back requests for objects being recovered (the recovery manager, once it exists). */
+    public void gate(ObjectGate g) {
+        this.gate = Objects.requireNonNull(g, "gate");
     }
 
     @Override
     public CompletableFuture<Void> read(long senderEpoch, long oid, long offset, ByteBuffer dst) {
         ByteBuffer target = dst.duplicate();
         return run(senderEpoch, oid, offset, target.remaining(), e -> {
+            requireObject(oid);
             store.read(oid, offset, target);
             return null;
         });
@@ -58,6 +76,8 @@ public final class LocalPeerOps implements PeerOps {
         return run(senderEpoch, oid, offset, data.remaining(), e -> {
             if (create) {
                 store.delete(oid);
+            } else {
+                requireObject(oid);
             }
             store.write(oid, offset, data, e, fua);
             return null;
@@ -68,6 +88,7 @@ public final class LocalPeerOps implements PeerOps {
     public CompletableFuture<Void> zero(long senderEpoch, long oid, long offset, long length, boolean discard,
                                         boolean fua) {
         return run(senderEpoch, oid, offset, length, e -> {
+            requireObject(oid);
             store.zero(oid, offset, length, discard, e, fua);
             return null;
         });
@@ -83,12 +104,15 @@ public final class LocalPeerOps implements PeerOps {
 
     @Override
     public CompletableFuture<BitSet> allocation(long senderEpoch, long oid) {
-        return run(senderEpoch, oid, 0, 0, e -> store.allocation(oid));
+        return run(senderEpoch, oid, 0, 0, e -> {
+            requireObject(oid);
+            return store.allocation(oid);
+        });
     }
 
     @Override
     public CompletableFuture<Void> flush(long senderEpoch) {
-        return run(senderEpoch, 0, 0, 0, e -> {
+        return run(senderEpoch, null, 0, 0, e -> {
             store.flush();
             return null;
         });
@@ -99,44 +123,138 @@ public final class LocalPeerOps implements PeerOps {
         return run(senderEpoch, oid, 0, 0, e -> store.stat(oid));
     }
 
-    /** Checks the range now and the epoch on the I/O thread, then runs {@code call} there with the epoch. */
-    private <T> CompletableFuture<T> run(long senderEpoch, long oid, long offset, long length, StoreCall<T> call) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        if (offset < 0 || length < 0 || offset > ObjectLayout.OBJECT_SIZE - length) {
-            f.completeExceptionally(new SheepException(ResultCode.INVALID_PARAMS, "range at offset " + offset
-                    + " of " + length + " bytes is outside object " + Long.toHexString(oid)));
-            return f;
+    @Override
+    public CompletableFuture<Void> putObject(long senderEpoch, ObjectImage image, boolean fua) {
+        return run(senderEpoch, image.oid(), 0, 0, e -> {
+            store.install(image, fua);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<ObjectInfo>> listObjects(long readerEpoch) {
+        return recoveryRead(readerEpoch, () -> {
+            List<Long> oids = new ArrayList<>();
+            store.forEachObject(oids::add);
+            List<ObjectInfo> list = new ArrayList<>(oids.size());
+            for (long oid : oids) {
+                store.stat(oid).ifPresent(list::add); // gone meanwhile: deleted, not listed
+            }
+            return list;
+        });
+    }
+
+    @Override
+    public CompletableFuture<ObjectImage> getObject(long readerEpoch, long oid) {
+        return recoveryRead(readerEpoch, () -> store.export(oid).orElseThrow(() -> missing(oid)));
+    }
+
+    /** The ids and versions of every local replica, straight from the store (no epoch, no fence). */
+    public List<ObjectInfo> localObjects() throws StoreException {
+        List<Long> oids = new ArrayList<>();
+        store.forEachObject(oids::add);
+        List<ObjectInfo> list = new ArrayList<>(oids.size());
+        for (long oid : oids) {
+            store.stat(oid).ifPresent(list::add);
         }
+        return list;
+    }
+
+    private void requireObject(long oid) throws StoreException, SheepException {
+        if (store.stat(oid).isEmpty()) {
+            throw missing(oid);
+        }
+    }
+
+    private static SheepException missing(long oid) {
+        return new SheepException(ResultCode.NO_OBJ, "this node holds no replica of object " + ObjectId.toString(oid));
+    }
+
+    /**
+     * Checks the range now; once the gate lets {@code oid} through (null: no object), checks the epoch and runs
+     * {@code call} on the I/O thread with it.
+     */
+    private <T> CompletableFuture<T> run(long senderEpoch, Long oid, long offset, long length, StoreCall<T> call) {
+        if (offset < 0 || length < 0 || offset > ObjectLayout.OBJECT_SIZE - length) {
+            return CompletableFuture.failedFuture(new SheepException(ResultCode.INVALID_PARAMS, "range at offset "
+                    + offset + " of " + length + " bytes is outside object " + Long.toHexString(oid == null ? 0 : oid)));
+        }
+        CompletableFuture<Void> ready = oid == null ? CompletableFuture.completedFuture(null) : gate.ready(oid);
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            return onIoThread(senderEpoch, call); // the common case: nothing to wait for
+        }
+        return ready.thenCompose(v -> onIoThread(senderEpoch, call));
+    }
+
+    private <T> CompletableFuture<T> onIoThread(long senderEpoch, StoreCall<T> call) {
+        CompletableFuture<T> f = new CompletableFuture<>();
         try {
             ioExecutor.execute(() -> {
+                long admitted;
                 try {
-                    f.complete(call.call(checkEpoch(senderEpoch)));
+                    admitted = fence.enter(senderEpoch);
+                } catch (SheepException e) {
+                    f.completeExceptionally(e);
+                    return;
+                }
+                try {
+                    f.complete(call.call(admitted));
                 } catch (SheepException e) {
                     f.completeExceptionally(e);
                 } catch (StoreException e) {
                     f.completeExceptionally(StoreErrors.toSheep(e));
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
+                } finally {
+                    fence.leave(admitted);
                 }
             });
         } catch (RejectedExecutionException rejected) {
-            f.completeExceptionally(new SheepException(ResultCode.SHUTDOWN, "sheep is shutting down", rejected));
+            f.completeExceptionally(shuttingDown(rejected));
         }
         return f;
     }
 
-    private long checkEpoch(long senderEpoch) throws SheepException {
-        long own = epoch.getAsLong();
-        if (senderEpoch == own) {
-            return own;
+    /** Runs {@code read} on the I/O thread once every call of an epoch before {@code readerEpoch} has finished. */
+    private <T> CompletableFuture<T> recoveryRead(long readerEpoch, StoreRead<T> read) {
+        CompletableFuture<Void> drained;
+        try {
+            drained = fence.drained(readerEpoch);
+        } catch (SheepException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        ResultCode code = senderEpoch < own ? ResultCode.OLD_NODE_VER : ResultCode.NEW_NODE_VER;
-        throw new SheepException(code, "epoch mismatch: request of epoch " + senderEpoch + ", this node is at epoch "
-                + own);
+        return drained.thenCompose(v -> {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            try {
+                ioExecutor.execute(() -> {
+                    try {
+                        f.complete(read.read());
+                    } catch (SheepException e) {
+                        f.completeExceptionally(e);
+                    } catch (StoreException e) {
+                        f.completeExceptionally(StoreErrors.toSheep(e));
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException rejected) {
+                f.completeExceptionally(shuttingDown(rejected));
+            }
+            return f;
+        });
+    }
+
+    private static SheepException shuttingDown(RejectedExecutionException e) {
+        return new SheepException(ResultCode.SHUTDOWN, "sheep is shutting down", e);
     }
 
     @FunctionalInterface
     private interface StoreCall<T> {
         T call(long epoch) throws StoreException, SheepException;
+    }
+
+    @FunctionalInterface
+    private interface StoreRead<T> {
+        T read() throws StoreException, SheepException;
     }
 }

@@ -21,4 +21,40 @@ public interface Placement {
 
     /** The replica nodes of {@code oid} for {@code copies} copies in the current epoch, primary first. */
     List<NodeAddress> replicas(long oid, int copies);
+
+    /**
+     * The current epoch's placement, fixed: it answers for that epoch even after the epoch moves (recovery plans
+     * a whole epoch with one). The default suits placements that never change.
+     */
+    default Snapshot snapshot() {
+        long epoch = epoch();
+        List<NodeAddress> nodes = dataNodes();
+        return new Snapshot() {
+            @Override
+            public long epoch() {
+                return epoch;
+            }
+
+            @Override
+            public List<NodeAddress> dataNodes() {
+                return nodes;
+            }
+
+            @Override
+            public List<NodeAddress> replicas(long oid, int copies) {
+                return Placement.this.replicas(oid, copies);
+            }
+        };
+    }
+
+    /** The placement of one epoch. */
+    interface Snapshot {
+        long epoch();
+
+        /** The data nodes of the epoch. */
+        List<NodeAddress> dataNodes();
+
+        /** The replica nodes of {@code oid} in the epoch, primary first. */
+        List<NodeAddress> replicas(long oid, int copies);
+    }
 }

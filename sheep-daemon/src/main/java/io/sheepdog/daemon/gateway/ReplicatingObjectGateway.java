@@ -15,8 +15,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway of a cluster: each object request goes to the object's replica nodes of the current epoch, this node's
@@ -29,7 +32,12 @@ import java.util.function.IntUnaryOperator;
  *     the future completes.</li>
  * <li>Reads and allocation queries go to one replica: {@link ReadPolicy#LOCAL_FIRST} this node's when it holds one,
  *     else the primary; {@link ReadPolicy#PRIMARY} the primary; {@link ReadPolicy#ROUND_ROBIN} the replicas in
- *     turn.</li>
+ *     turn. If that replica fails (lost, damaged, unreachable), the others are tried in order; a lost or damaged
+ *     replica found so is repaired from the one that answered, in the background.</li>
+ * <li>A write or zeroing that some replicas applied while others had lost the object or hold a damaged block
+ *     (NO_OBJ, CHECKSUM) repairs those from a replica that applied it, then succeeds. If every replica lost the
+ *     object, it fails EIO: the data is gone, and it is never recreated empty.</li>
+ * <li>In a strict cluster, writes fail HALT while the epoch places fewer copies than the VDI asks for.</li>
  * <li>A flush goes to every data node of the epoch.</li>
  * <li>Epochs: every replica request carries {@link Placement#epoch()}; a replica of another epoch refuses it, and the
  *     request is retried once the views agree, or when this node's epoch moved while it was in flight (see
@@ -39,6 +47,7 @@ import java.util.function.IntUnaryOperator;
  * {@code src}'s. A node answering nothing fails the request with NETWORK_ERROR within the peer request timeout.
  */
 public final class ReplicatingObjectGateway implements ObjectGateway {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatingObjectGateway.class);
 
     private final Placement placement;
     private final ReadPolicy readPolicy;
@@ -47,6 +56,8 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
     private final PeerConnections peers;
     private final EpochRetry retry;
     private final AtomicLong turn = new AtomicLong();
+    private volatile Runnable onRepair = () -> { };
+    private volatile BooleanSupplier strict = () -> false;
 
     /**
      * @param placement   where objects live in the current epoch
@@ -66,6 +77,16 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         this.retry = new EpochRetry(placement::epoch, peers.group(), timeout);
     }
 
+    /** Called once for every replica repaired (for metrics). */
+    public void onRepair(Runnable r) {
+        this.onRepair = Objects.requireNonNull(r, "onRepair");
+    }
+
+    /** Whether writes must fail while the epoch places fewer copies than asked for ({@code cluster format --strict}). */
+    public void strict(BooleanSupplier s) {
+        this.strict = Objects.requireNonNull(s, "strict");
+    }
+
     /** Tells waiting requests that {@link Placement#epoch()} changed, so they retry now rather than at their next poll. */
     public void epochChanged() {
         retry.epochChanged();
@@ -75,20 +96,20 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
     public CompletableFuture<Void> read(long oid, long offset, ByteBuffer dst) {
         int length = dst.remaining();
         return onSuccess(retry.run("read of object " + ObjectId.toString(oid),
-                e -> one(oid, p -> p.read(e, oid, offset, dst))), () -> dst.position(dst.position() + length));
+                e -> one(e, oid, p -> p.read(e, oid, offset, dst))), () -> dst.position(dst.position() + length));
     }
 
     @Override
     public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, boolean create, boolean fua) {
         return onSuccess(retry.run("write of object " + ObjectId.toString(oid),
-                e -> all(replicas(oid), p -> p.write(e, oid, offset, src, create, fua))),
+                e -> repairing(e, oid, writeReplicas(oid), p -> p.write(e, oid, offset, src, create, fua))),
                 () -> src.position(src.limit()));
     }
 
     @Override
     public CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua) {
         return retry.run("zeroing of object " + ObjectId.toString(oid),
-                e -> all(replicas(oid), p -> p.zero(e, oid, offset, length, discard, fua)));
+                e -> repairing(e, oid, writeReplicas(oid), p -> p.zero(e, oid, offset, length, discard, fua)));
     }
 
     @Override
@@ -98,7 +119,8 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
 
     @Override
     public CompletableFuture<BitSet> allocation(long oid) {
-        return retry.run("allocation of object " + ObjectId.toString(oid), e -> one(oid, p -> p.allocation(e, oid)));
+        return retry.run("allocation of object " + ObjectId.toString(oid), e -> one(e, oid,
+                p -> p.allocation(e, oid)));
     }
 
     @Override
@@ -131,10 +153,126 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         return nodes;
     }
 
-    /** Runs {@code op} on the replica the read policy picks. */
-    private <T> CompletableFuture<T> one(long oid, Function<PeerOps, CompletableFuture<T>> op) {
+    /** The replicas a write must reach; fails HALT in a strict cluster that places fewer copies than asked. */
+    private List<NodeAddress> writeReplicas(long oid) {
         List<NodeAddress> nodes = replicas(oid);
-        return on(pick(nodes), op);
+        int copies = copiesOfVdi.applyAsInt(ObjectId.vid(oid));
+        if (nodes.size() < copies && strict.getAsBoolean()) {
+            throw new GatewayFailure(new SheepException(ResultCode.HALT, "the cluster is strict and epoch "
+                    + placement.epoch() + " places only " + nodes.size() + " of " + copies + " copies of object "
+                    + ObjectId.toString(oid) + " (too few zones): writes wait until enough nodes are back"));
+        }
+        return nodes;
+    }
+
+    /**
+     * Runs {@code op} on the replica the read policy picks, then on the others in turn while they fail with
+     * anything but an epoch mismatch; repairs the lost or damaged replicas it met from the one that answered.
+     */
+    private <T> CompletableFuture<T> one(long epoch, long oid, Function<PeerOps, CompletableFuture<T>> op) {
+        List<NodeAddress> nodes = replicas(oid);
+        List<NodeAddress> order = new ArrayList<>(nodes.size());
+        order.add(pick(nodes));
+        nodes.stream().filter(n -> !n.equals(order.get(0))).forEach(order::add);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        tryInTurn(epoch, oid, order, 0, op, new ArrayList<>(), null, result);
+        return result;
+    }
+
+    private <T> void tryInTurn(long epoch, long oid, List<NodeAddress> order, int i,
+                               Function<PeerOps, CompletableFuture<T>> op, List<NodeAddress> damaged,
+                               SheepException first, CompletableFuture<T> result) {
+        on(order.get(i), op).whenComplete((v, t) -> {
+            if (t == null) {
+                result.complete(v);
+                damaged.forEach(bad -> repair(epoch, oid, order.get(i), bad));
+                return;
+            }
+            SheepException e = (SheepException) t;
+            SheepException firstFailure = first == null ? e : first;
+            if (isEpochMismatch(e) || i + 1 == order.size()) {
+                result.completeExceptionally(isEpochMismatch(e) ? e : lostEverywhere(oid, firstFailure, order));
+                return;
+            }
+            if (isDamage(e)) {
+                damaged.add(order.get(i));
+            }
+            tryInTurn(epoch, oid, order, i + 1, op, damaged, firstFailure, result);
+        });
+    }
+
+    /** Every replica failed a read: the first failure, as EIO naming the object when none holds it. */
+    private static SheepException lostEverywhere(long oid, SheepException first, List<NodeAddress> tried) {
+        if (first.result() == ResultCode.NO_OBJ || first.result() == ResultCode.CHECKSUM) {
+            return new SheepException(ResultCode.EIO, "no replica of object " + ObjectId.toString(oid)
+                    + " could be read (" + tried.size() + " tried; first: " + first.getMessage() + ")", first);
+        }
+        return first;
+    }
+
+    /**
+     * Runs a write-like {@code op} on every replica; replicas that lost the object or hold a damaged block are
+     * repaired from one that applied it, and then the request succeeds.
+     */
+    private CompletableFuture<Void> repairing(long epoch, long oid, List<NodeAddress> nodes,
+                                              Function<PeerOps, CompletableFuture<Void>> op) {
+        List<CompletableFuture<Void>> calls = new ArrayList<>(nodes.size());
+        for (NodeAddress n : nodes) {
+            calls.add(on(n, op));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, ignored) -> calls)
+                .thenCompose(done -> {
+                    List<NodeAddress> damaged = new ArrayList<>();
+                    NodeAddress good = null;
+                    for (int i = 0; i < nodes.size(); i++) {
+                        SheepException e = failure(done.get(i));
+                        if (e == null) {
+                            good = good == null ? nodes.get(i) : good;
+                        } else if (isDamage(e)) {
+                            damaged.add(nodes.get(i));
+                        }
+                    }
+                    if (damaged.isEmpty() || good == null) {
+                        return all(done);
+                    }
+                    NodeAddress from = good;
+                    CompletableFuture<?>[] repairs = damaged.stream().map(bad -> repair(epoch, oid, from, bad))
+                            .toArray(CompletableFuture[]::new);
+                    return CompletableFuture.allOf(repairs).handle((x, t) -> t == null ? null : t)
+                            .thenCompose(t -> t == null ? allBut(done, nodes, damaged) : all(done));
+                });
+    }
+
+    /** Copies {@code oid} whole from {@code good} to {@code bad} under {@code epoch}. */
+    private CompletableFuture<Void> repair(long epoch, long oid, NodeAddress good, NodeAddress bad) {
+        CompletableFuture<Void> f = on(good, p -> p.getObject(epoch, oid))
+                .thenCompose(image -> on(bad, p -> p.putObject(epoch, image, true)));
+        f.whenComplete((v, t) -> {
+            if (t == null) {
+                onRepair.run();
+                LOG.warn("repaired object {} on {} from {}: its replica was lost or damaged", ObjectId.toString(oid),
+                        bad.hostPort(), good.hostPort());
+            } else {
+                LOG.error("repair of object {} on {} from {} failed: {}", ObjectId.toString(oid), bad.hostPort(),
+                        good.hostPort(), EpochRetry.unwrap(t).getMessage());
+            }
+        });
+        return f;
+    }
+
+    private static boolean isDamage(SheepException e) {
+        return e.result() == ResultCode.NO_OBJ || e.result() == ResultCode.CHECKSUM;
+    }
+
+    private static boolean isEpochMismatch(SheepException e) {
+        return e.result() == ResultCode.OLD_NODE_VER || e.result() == ResultCode.NEW_NODE_VER;
+    }
+
+    private static SheepException failure(CompletableFuture<Void> call) {
+        if (!call.isCompletedExceptionally()) {
+            return null;
+        }
+        return (SheepException) EpochRetry.unwrap(call.handle((x, t) -> t).join());
     }
 
     private NodeAddress pick(List<NodeAddress> nodes) {
@@ -164,22 +302,36 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         for (NodeAddress n : nodes) {
             calls.add(on(n, op));
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, ignored) -> {
-            SheepException mismatch = null;
-            for (CompletableFuture<Void> c : calls) {
-                if (c.isCompletedExceptionally()) {
-                    SheepException e = (SheepException) EpochRetry.unwrap(c.handle((x, t) -> t).join());
-                    if (e.result() != ResultCode.OLD_NODE_VER && e.result() != ResultCode.NEW_NODE_VER) {
-                        throw new GatewayFailure(e);
-                    }
-                    mismatch = mismatch == null ? e : mismatch;
-                }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((v, ignored) -> calls)
+                .thenCompose(ReplicatingObjectGateway::all);
+    }
+
+    /** The outcome of completed {@code calls}: the first hard failure in order, else the first epoch mismatch. */
+    private static CompletableFuture<Void> all(List<CompletableFuture<Void>> calls) {
+        SheepException mismatch = null;
+        for (CompletableFuture<Void> c : calls) {
+            SheepException e = failure(c);
+            if (e == null) {
+                continue;
             }
-            if (mismatch != null) {
-                throw new GatewayFailure(mismatch);
+            if (!isEpochMismatch(e) && e.result() != ResultCode.NETWORK_ERROR) {
+                return CompletableFuture.failedFuture(e);
             }
-            return null;
-        });
+            mismatch = mismatch == null ? e : mismatch;
+        }
+        return mismatch == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(mismatch);
+    }
+
+    /** {@link #all(List)} of the calls except those to {@code repaired} nodes. */
+    private static CompletableFuture<Void> allBut(List<CompletableFuture<Void>> calls, List<NodeAddress> nodes,
+                                                  List<NodeAddress> repaired) {
+        List<CompletableFuture<Void>> rest = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!repaired.contains(nodes.get(i))) {
+                rest.add(calls.get(i));
+            }
+        }
+        return all(rest);
     }
 
     /** Runs {@code op} on {@code node}'s replicas; failures become SheepExceptions naming the node. */

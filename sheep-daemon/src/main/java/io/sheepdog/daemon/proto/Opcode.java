@@ -19,6 +19,9 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_READ</td><td>arg0 vid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
  * <tr><td>VDI_WRITE</td><td>arg0 vid; arg1 offset; payload raw bytes; flag FUA</td><td>empty</td></tr>
  * <tr><td>VDI_FLUSH</td><td>arg0 vid</td><td>empty</td></tr>
+ * <tr><td>NODE_RECOVERY</td><td>-</td><td>JSON RecoveryInfo</td></tr>
+ * <tr><td>NODE_RECOVERY_THROTTLE</td><td>arg0 bytes per second (0 = unlimited); arg1 objects at once</td>
+ *     <td>empty</td></tr>
  * <tr><td>PEER_READ_OBJ</td><td>arg0 oid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
  * <tr><td>PEER_WRITE_OBJ</td><td>arg0 oid; arg1 offset; payload raw bytes; flags CREATE (drop any
  *     existing object first), FUA</td><td>empty</td></tr>
@@ -27,13 +30,21 @@ package io.sheepdog.daemon.proto;
  * <tr><td>PEER_ALLOCATION</td><td>arg0 oid</td><td>the 4 KiB block bitmap ({@link PeerWire#encodeAllocation})</td></tr>
  * <tr><td>PEER_FLUSH</td><td>-</td><td>empty</td></tr>
  * <tr><td>PEER_STAT_OBJ</td><td>arg0 oid</td><td>empty; response arg0..arg3 as {@link PeerWire#statResponse}</td></tr>
+ * <tr><td>PEER_LIST_OBJ</td><td>-</td><td>every replica with its version ({@link PeerWire#encodeList})</td></tr>
+ * <tr><td>PEER_GET_OBJ</td><td>arg0 oid</td><td>the whole replica; version in response arg1/arg2
+ *     ({@link PeerWire#imageResponse})</td></tr>
+ * <tr><td>PEER_PUT_OBJ</td><td>arg0 oid; arg1/arg2 version; payload image ({@link PeerWire#encodeImage}); flag
+ *     FUA</td><td>empty</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. The {@link Kind#RESERVED}
  * operations have their codes fixed but are answered NOT_SUPPORTED until the cluster implements them.
  *
  * <p>Every {@link Kind#PEER} request carries the sender's epoch in the header. The receiver compares it with its own
  * and, when they differ, answers OLD_NODE_VER (the sender is behind) or NEW_NODE_VER (the receiver is behind) without
- * applying anything; the sender retries once the views agree.
+ * applying anything; the sender retries once the views agree. The recovery reads PEER_LIST_OBJ and PEER_GET_OBJ are
+ * the exception: a receiver at the sender's epoch or a newer one answers them (NEW_NODE_VER if it is behind), once
+ * every request of an older epoch it accepted has finished, so what they return includes every write acknowledged
+ * under an older placement.
  */
 public enum Opcode {
     /** Reserved: read part of an object through a gateway. */
@@ -59,6 +70,10 @@ public enum Opcode {
     NODE_LIST(0x32, Kind.CONTROL),
     /** Nodes refused at join: JSON list of RefusedNode. */
     NODE_REFUSALS(0x33, Kind.CONTROL),
+    /** The recovery state of the node asked: JSON RecoveryInfo. */
+    NODE_RECOVERY(0x34, Kind.CONTROL),
+    /** Set the recovery throttle of the node asked: arg0 bytes per second (0 = none), arg1 objects at once. */
+    NODE_RECOVERY_THROTTLE(0x35, Kind.CONTROL),
 
     /** Read part of one replica of an object on this sheep (gateway to peer). */
     PEER_READ_OBJ(0x81, Kind.PEER),
@@ -74,7 +89,13 @@ public enum Opcode {
     /** Durability barrier over every completed write of this sheep's store. */
     PEER_FLUSH(0x87, Kind.PEER),
     /** Whether this sheep holds a replica of an object, and its version. */
-    PEER_STAT_OBJ(0x88, Kind.PEER);
+    PEER_STAT_OBJ(0x88, Kind.PEER),
+    /** Every replica this sheep stores, with its version (recovery plans from these lists). */
+    PEER_LIST_OBJ(0x89, Kind.PEER),
+    /** One whole replica with its version (recovery and repair copy it). */
+    PEER_GET_OBJ(0x8a, Kind.PEER),
+    /** Replace one replica with a whole copy of another, keeping its version (repair). */
+    PEER_PUT_OBJ(0x8b, Kind.PEER);
 
     /** How a server runs an operation. */
     public enum Kind {

@@ -1,8 +1,10 @@
 package io.sheepdog.daemon.server;
 
+import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,4 +47,17 @@ public interface PeerOps {
 
     /** The replica's info (version, allocated bytes), empty if this node holds none. */
     CompletableFuture<Optional<ObjectInfo>> stat(long epoch, long oid);
+
+    /**
+     * Every replica this node stores, with its version. Answered by a node at {@code epoch} or a newer one (a node
+     * that is behind fails NEW_NODE_VER) once every request of an older epoch it accepted has finished, so the
+     * versions include every write acknowledged under an older placement.
+     */
+    CompletableFuture<List<ObjectInfo>> listObjects(long epoch);
+
+    /** The whole replica with its version, on the terms of {@link #listObjects}; NO_OBJ if this node holds none. */
+    CompletableFuture<ObjectImage> getObject(long epoch, long oid);
+
+    /** Replaces the replica with {@code image}, keeping its version (epoch-checked like writes). */
+    CompletableFuture<Void> putObject(long epoch, ObjectImage image, boolean fua);
 }

@@ -64,6 +64,19 @@ final class PeerRequestAdapter {
                     peer.stat(epoch, oid).whenComplete((info, t) -> result.complete(t == null
                             ? PeerWire.statResponse(r, info) : SheepFailures.toResponse(r, t, alloc)));
                     break;
+                case PEER_LIST_OBJ:
+                    peer.listObjects(epoch).whenComplete((list, t) -> result.complete(t == null
+                            ? SheepResponse.success(r, PeerWire.encodeList(list, alloc))
+                            : SheepFailures.toResponse(r, t, alloc)));
+                    break;
+                case PEER_GET_OBJ:
+                    peer.getObject(epoch, oid).whenComplete((image, t) -> result.complete(t == null
+                            ? PeerWire.imageResponse(r, image, alloc) : SheepFailures.toResponse(r, t, alloc)));
+                    break;
+                case PEER_PUT_OBJ:
+                    complete(r, alloc, result, peer.putObject(epoch, PeerWire.decodeImage(oid, r.arg1(), r.arg2(),
+                            r.payload()), r.hasFlag(SheepProtocol.FLAG_FUA)));
+                    break;
                 default:
                     throw new IllegalStateException(r.opcode() + " is not a peer operation");
             }

@@ -108,6 +108,15 @@ public final class SheepRequestAdapter {
                 return json(r, cluster.nodes(), alloc);
             case NODE_REFUSALS:
                 return json(r, cluster.refusals(), alloc);
+            case NODE_RECOVERY:
+                return json(r, cluster.recovery(), alloc);
+            case NODE_RECOVERY_THROTTLE:
+                if (r.arg0() < 0 || r.arg1() < 1 || r.arg1() > Integer.MAX_VALUE) {
+                    throw new SheepException(ResultCode.INVALID_PARAMS, "recovery throttle of " + r.arg0()
+                            + " bytes/s and " + r.arg1() + " objects at once is invalid");
+                }
+                cluster.setRecoveryThrottle(r.arg0(), (int) r.arg1());
+                return SheepResponse.success(r);
             case VDI_CREATE:
                 return json(r, vdis.create(name(r), nonNegative(r.arg2(), "size"), (int) copies(r)), alloc);
             case VDI_LIST:

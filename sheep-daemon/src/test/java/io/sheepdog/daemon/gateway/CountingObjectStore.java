@@ -62,6 +62,16 @@ final class CountingObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.util.Optional<io.sheepdog.store.ObjectImage> export(long oid) throws StoreException {
+        return delegate.export(oid);
+    }
+
+    @Override
+    public ObjectInfo install(io.sheepdog.store.ObjectImage image, boolean sync) throws StoreException {
+        return delegate.install(image, sync);
+    }
+
+    @Override
     public void delete(long oid) throws StoreException {
         deletes.incrementAndGet();
         delegate.delete(oid);

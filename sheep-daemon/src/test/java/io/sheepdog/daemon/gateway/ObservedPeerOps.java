@@ -98,4 +98,19 @@ final class ObservedPeerOps implements PeerOps {
     public CompletableFuture<Optional<ObjectInfo>> stat(long epoch, long oid) {
         return observe(() -> delegate.stat(epoch, oid));
     }
+
+    @Override
+    public CompletableFuture<java.util.List<ObjectInfo>> listObjects(long epoch) {
+        return observe(() -> delegate.listObjects(epoch));
+    }
+
+    @Override
+    public CompletableFuture<io.sheepdog.store.ObjectImage> getObject(long epoch, long oid) {
+        return observe(() -> delegate.getObject(epoch, oid));
+    }
+
+    @Override
+    public CompletableFuture<Void> putObject(long epoch, io.sheepdog.store.ObjectImage image, boolean fua) {
+        return observe(() -> delegate.putObject(epoch, image, fua));
+    }
 }

@@ -3,6 +3,7 @@ package io.sheepdog.daemon.testing.cluster;
 import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.client.SheepClient;
@@ -67,6 +68,31 @@ public final class ClusterAwait {
                 agreed = current;
             }
             return Optional.of(agreed);
+        });
+    }
+
+    /**
+     * Waits until every node in {@code nodes} has recovered epoch {@code epoch} and removed the copies it no longer
+     * owns (recovery state DONE at that epoch), or is not a data node of it (IDLE).
+     *
+     * @return each node's final recovery state, in the order of {@code nodes}
+     */
+    public static List<RecoveryInfo> recovered(List<NodeEndpoint> nodes, long epoch, Duration timeout) {
+        return Poll.until("recovery of epoch " + epoch + " done on each of " + nodes, timeout, whyNot -> {
+            List<RecoveryInfo> all = new java.util.ArrayList<>();
+            for (NodeEndpoint n : nodes) {
+                RecoveryInfo r;
+                try (SheepClient c = n.connect(PROBE_TIMEOUT)) {
+                    r = c.recovery();
+                }
+                boolean done = (r.epoch() == epoch && r.state().equals("DONE")) || r.state().equals("IDLE");
+                if (!done) {
+                    whyNot.append(n).append(" is ").append(r);
+                    return Optional.empty();
+                }
+                all.add(r);
+            }
+            return Optional.of(all);
         });
     }
 

@@ -58,6 +58,11 @@ public interface TestCluster extends AutoCloseable {
         return ClusterAwait.members(runningEndpoints(), n, awaitTimeout());
     }
 
+    /** Waits until every running node finished recovering {@code epoch} (see {@link ClusterAwait#recovered}). */
+    default List<io.sheepdog.daemon.api.RecoveryInfo> awaitRecovered(long epoch) {
+        return ClusterAwait.recovered(runningEndpoints(), epoch, awaitTimeout());
+    }
+
     /** Waits until every running node is in epoch {@code epoch} or later, all in the same one; returns it. */
     default long awaitEpoch(long epoch) {
         return ClusterAwait.epoch(runningEndpoints(), epoch, awaitTimeout());

@@ -1,0 +1,343 @@
+package io.sheepdog.daemon.recovery;
+
+import com.google.common.util.concurrent.Striped;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sheepdog.daemon.api.RecoveryInfo;
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.client.PeerConnections;
+import io.sheepdog.daemon.gateway.LocalPeerOps;
+import io.sheepdog.daemon.gateway.ObjectGate;
+import io.sheepdog.daemon.gateway.Placement;
+import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.store.MetadataStore;
+import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectImage;
+import io.sheepdog.store.ObjectInfo;
+import io.sheepdog.store.ObjectStore;
+import io.sheepdog.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recovers this node's objects after every epoch change (see the package documentation for the steps) and holds
+ * back requests for objects not recovered yet ({@link ObjectGate}). One {@link RecoveryRun} per epoch runs its plan,
+ * copy and purge steps on a thread of its own; {@link #epochChanged()} cancels a run whose epoch is no longer the
+ * current one and starts the next.
+ */
+public final class RecoveryManager implements ObjectGate, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryManager.class);
+    private static final byte[] RECOVERED_EPOCH_KEY = "recovery/recovered-epoch".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] THROTTLE_KEY = "recovery/throttle".getBytes(StandardCharsets.UTF_8);
+    private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
+    /** How long one call to a peer may take before recovery asks again. */
+    static final long CALL_TIMEOUT_SECONDS = 30;
+    /** Pause between attempts while a peer is unreachable or behind. */
+    static final long RETRY_MILLIS = 200;
+
+    private final Placement placement;
+    private final IntUnaryOperator copiesOfVdi;
+    private final LocalPeerOps local;
+    private final PeerConnections peers;
+    private final ObjectStore store;
+    private final MetadataStore metadata;
+    private final BooleanSupplier clusterRunning;
+    private final RecoveryThrottle throttle = new RecoveryThrottle();
+    private final ExecutorService worker;
+    private final Striped<Lock> installLocks = Striped.lock(256);
+    private final Counter recoveredObjects;
+    private final Counter recoveredBytes;
+    private final Counter repairs;
+    private volatile RecoveryRun current;
+    private volatile long recoveredEpoch;
+    private volatile boolean closed;
+
+    /**
+     * @param placement      the current epoch's placement
+     * @param copiesOfVdi    the copy count of a VDI id
+     * @param local          this node's replicas (recovery reads itself like any peer)
+     * @param peers          connections to the other nodes
+     * @param store          this node's store, where recovered copies are installed
+     * @param metadata       this node's local metadata (the last recovered epoch and the throttle survive restarts)
+     * @param clusterRunning whether the cluster is running (no recovery while it waits for nodes)
+     * @param meters         where the recovery and repair counters go
+     */
+    public RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local, PeerConnections peers,
+                           ObjectStore store, MetadataStore metadata, BooleanSupplier clusterRunning,
+                           MeterRegistry meters) throws StoreException {
+        this.placement = Objects.requireNonNull(placement, "placement");
+        this.copiesOfVdi = Objects.requireNonNull(copiesOfVdi, "copiesOfVdi");
+        this.local = Objects.requireNonNull(local, "local");
+        this.peers = Objects.requireNonNull(peers, "peers");
+        this.store = Objects.requireNonNull(store, "store");
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        this.clusterRunning = Objects.requireNonNull(clusterRunning, "clusterRunning");
+        this.recoveredObjects = Counter.builder("sheep.recovery.objects").description("objects recovered")
+                .register(meters);
+        this.recoveredBytes = Counter.builder("sheep.recovery.bytes").description("bytes recovered")
+                .baseUnit("bytes").register(meters);
+        this.repairs = Counter.builder("sheep.repair.objects")
+                .description("replicas repaired (missing, damaged or stale copies)").register(meters);
+        this.recoveredEpoch = metadata.get(RECOVERED_EPOCH_KEY).map(RecoveryManager::decodeLong).orElse(0L);
+        Optional<byte[]> t = metadata.get(THROTTLE_KEY);
+        if (t.isPresent()) {
+            String[] parts = new String(t.get(), StandardCharsets.UTF_8).split(" ");
+            throttle.set(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
+        }
+        this.worker = Executors.newCachedThreadPool(r -> {
+            Thread th = new Thread(r, "sheep-recovery");
+            th.setDaemon(true);
+            return th;
+        });
+    }
+
+    /** Starts a run for the current epoch if it has none and the cluster runs; cancels a run of an older epoch. */
+    public synchronized void epochChanged() {
+        if (closed) {
+            return;
+        }
+        Placement.Snapshot snap = placement.snapshot();
+        RecoveryRun run = current;
+        if (run != null && run.epoch() == snap.epoch()) {
+            return;
+        }
+        boolean member = snap.dataNodes().stream().anyMatch(n -> n.id().equals(placement.self()));
+        if (snap.epoch() == 0 || !clusterRunning.getAsBoolean()) {
+            return;
+        }
+        if (run != null) {
+            run.cancel();
+        }
+        if (!member) {
+            current = null;
+            return;
+        }
+        RecoveryRun next = new RecoveryRun(this, snap);
+        current = next;
+        worker.execute(next::run);
+    }
+
+    @Override
+    public CompletableFuture<Void> ready(long oid) {
+        RecoveryRun run = current;
+        if (run == null) {
+            return READY;
+        }
+        CompletableFuture<Void> f = run.ready(oid);
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            return READY;
+        }
+        // A cancelled run lets its waiters go: they ask the run that replaced it.
+        return f.handle((v, t) -> t).thenCompose(t -> {
+            if (current != run && current != null) {
+                return ready(oid);
+            }
+            return t == null ? READY : CompletableFuture.failedFuture(t);
+        });
+    }
+
+    /** This node's recovery state. */
+    public RecoveryInfo info(NodeAddress self) {
+        RecoveryRun run = current;
+        long throttleRate = throttle.bytesPerSecond();
+        int parallel = throttle.parallel();
+        long repaired = (long) repairs.count();
+        if (run == null) {
+            return new RecoveryInfo(self.host(), self.port(), 0, "IDLE", 0, 0, 0, 0, recoveredEpoch, 0, repaired,
+                    throttleRate, parallel);
+        }
+        return run.info(self, recoveredEpoch, repaired, throttleRate, parallel);
+    }
+
+    /** Sets this node's throttle and keeps it across restarts. */
+    public void setThrottle(long bytesPerSecond, int parallel) throws SheepException {
+        try {
+            throttle.set(bytesPerSecond, parallel);
+        } catch (IllegalArgumentException e) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, e.getMessage(), e);
+        }
+        try {
+            metadata.put(THROTTLE_KEY, (bytesPerSecond + " " + parallel).getBytes(StandardCharsets.UTF_8));
+        } catch (StoreException e) {
+            throw new SheepException(ResultCode.EIO, "cannot save the recovery throttle: " + e.getMessage(), e);
+        }
+        LOG.info("recovery throttle set to {} and {} objects at once",
+                bytesPerSecond == 0 ? "no bandwidth limit" : (bytesPerSecond >> 10) + " KiB/s", parallel);
+    }
+
+    /** Counts a replica repaired outside recovery (by a read, a write or {@code cluster check}). */
+    public void repaired() {
+        repairs.increment();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        RecoveryRun run = current;
+        if (run != null) {
+            run.cancel();
+        }
+        worker.shutdownNow();
+    }
+
+    // ---- services for runs ----
+
+    java.util.concurrent.Executor workerExecutor() {
+        return worker;
+    }
+
+    RecoveryThrottle throttle() {
+        return throttle;
+    }
+
+    boolean isCurrent(RecoveryRun run) {
+        return current == run && !closed;
+    }
+
+    int copiesOf(long oid) {
+        return copiesOfVdi.applyAsInt(ObjectId.vid(oid));
+    }
+
+    IntUnaryOperator copiesOfVdi() {
+        return copiesOfVdi;
+    }
+
+    io.sheepdog.membership.NodeId self() {
+        return placement.self();
+    }
+
+    /** Runs {@code op} on {@code node}'s replicas (this node's directly). */
+    <T> CompletableFuture<T> on(NodeAddress node, Function<PeerOps, CompletableFuture<T>> op) {
+        try {
+            return node.id().equals(placement.self()) ? op.apply(local) : peers.get(node).thenCompose(op);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The recovery state of another node (a control call on the peer connection). */
+    CompletableFuture<RecoveryInfo> peerInfo(NodeAddress node) {
+        return peers.get(node).thenApplyAsync(p -> {
+            try {
+                return p.connection().recovery();
+            } catch (SheepException e) {
+                throw new CompletionException(e);
+            }
+        }, worker);
+    }
+
+    /**
+     * Installs a recovered copy unless the local one is at least as new by now (a write or a later run got there
+     * first), so installs never move a replica backwards.
+     *
+     * @return true if installed
+     */
+    boolean install(ObjectImage image) throws StoreException {
+        Lock lock = installLocks.get(image.oid());
+        lock.lock();
+        try {
+            Optional<ObjectInfo> have = store.stat(image.oid());
+            if (have.isPresent() && have.get().version().compareTo(image.version()) >= 0) {
+                return false;
+            }
+            store.install(image, false);
+            recoveredObjects.increment();
+            recoveredBytes.increment(image.allocatedBytes());
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void flushStore() throws StoreException {
+        store.flush();
+    }
+
+    void deleteLocal(long oid) throws StoreException {
+        store.delete(oid);
+    }
+
+    List<ObjectInfo> localObjects() throws StoreException {
+        return local.localObjects();
+    }
+
+    void recoveredEpoch(long epoch) throws StoreException {
+        metadata.put(RECOVERED_EPOCH_KEY, Long.toString(epoch).getBytes(StandardCharsets.UTF_8));
+        recoveredEpoch = epoch;
+    }
+
+    long recoveredEpoch() {
+        return recoveredEpoch;
+    }
+
+    /** Every data node's object list at the run's epoch, asking again while a node is behind or unreachable. */
+    Map<NodeAddress, List<ObjectInfo>> collectLists(RecoveryRun run) throws InterruptedException {
+        Map<NodeAddress, List<ObjectInfo>> lists = new LinkedHashMap<>();
+        for (NodeAddress node : run.snapshot().dataNodes()) {
+            List<ObjectInfo> list = null;
+            while (list == null) {
+                if (!isCurrent(run)) {
+                    return Map.of();
+                }
+                try {
+                    list = await(on(node, p -> p.listObjects(run.epoch())));
+                } catch (SheepException e) {
+                    LOG.debug("object list of {} for epoch {}: {}; asking again", node.hostPort(), run.epoch(),
+                            e.getMessage());
+                    Thread.sleep(RETRY_MILLIS);
+                }
+            }
+            lists.put(node, list);
+        }
+        return lists;
+    }
+
+    static <T> T await(CompletableFuture<T> f) throws SheepException, InterruptedException {
+        try {
+            return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw asSheep(e.getCause());
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new SheepException(ResultCode.NETWORK_ERROR, "no answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    static SheepException asSheep(Throwable t) {
+        Throwable cur = t;
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
+            cur = cur.getCause();
+        }
+        return cur instanceof SheepException se ? se : new SheepException(ResultCode.UNKNOWN, cur.toString(), cur);
+    }
+
+    Map<Long, ObjectInfo> index(List<ObjectInfo> list) {
+        Map<Long, ObjectInfo> m = new HashMap<>(list.size() * 2);
+        list.forEach(i -> m.put(i.oid(), i));
+        return m;
+    }
+
+    private static long decodeLong(byte[] b) {
+        return Long.parseLong(new String(b, StandardCharsets.UTF_8));
+    }
+}

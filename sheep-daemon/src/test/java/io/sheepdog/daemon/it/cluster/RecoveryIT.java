@@ -1,0 +1,140 @@
+package io.sheepdog.daemon.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.RecoveryInfo;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.testing.cluster.MiniCluster;
+import io.sheepdog.daemon.testing.cluster.Replicas;
+import io.sheepdog.daemon.testing.cluster.StoreObjects;
+import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectLayout;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Recovery in an in-process cluster: a node that was down while objects were overwritten and created gets them
+ * when it returns and never serves what it held before; a node joining takes its share of the objects and the old
+ * owners drop theirs once the whole cluster recovered, leaving every object exactly on its ring replicas.
+ */
+@Tag("cluster")
+class RecoveryIT {
+    private static final int BLOCK = 64 * 1024;
+    private static final int OBJECTS = 8;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aNodeThatWasDownGetsTheWritesItMissedAndNeverServesWhatItHeldBefore() throws Exception {
+        Random random = seeded();
+        try (MiniCluster cluster = MiniCluster.builder(work).nodes(3).copies(3).start()) {
+            cluster.awaitMembers(3);
+            long first = cluster.awaitEpoch(1);
+            VdiInfo vdi = cluster.client(0).create("rec", 2L * OBJECTS * ObjectLayout.OBJECT_SIZE, 0);
+            cluster.awaitVdi("rec");
+            byte[][] before = randomBlocks(random, OBJECTS);
+            write(cluster, 0, vdi.vid(), before, 0);
+
+            cluster.stop(2);
+            cluster.awaitMembers(2);
+            long without = cluster.awaitEpoch(first + 1);
+            byte[][] after = randomBlocks(random, 2 * OBJECTS); // overwrites the first half, creates the second
+            write(cluster, 1, vdi.vid(), after, 0);
+
+            cluster.restart(2);
+            cluster.awaitMembers(3);
+            long back = cluster.awaitEpoch(without + 1);
+            // At once, before recovery is known to be done: node 2 reads its own copy first and must not serve the
+            // data it held before it went down.
+            assertReadsBack(cluster, 2, vdi.vid(), after);
+
+            List<RecoveryInfo> states = cluster.awaitRecovered(back);
+            RecoveryInfo node2 = states.get(2);
+            assertThat(node2.recoveredEpoch()).isEqualTo(back);
+            assertThat(node2.failed()).isZero();
+            // Every node holds every object again (copies 3 on 3 nodes).
+            for (int node = 0; node < 3; node++) {
+                assertThat(StoreObjects.ofVdi(cluster.storeDir(node), vdi.vid()))
+                        .as("objects of node %d", node).containsAll(dataObjects(vdi.vid(), 2 * OBJECTS));
+                assertReadsBack(cluster, node, vdi.vid(), after);
+            }
+        }
+    }
+
+    @Test
+    void aJoiningNodeTakesItsShareAndTheOldOwnersDropTheirs() throws Exception {
+        Random random = seeded();
+        try (MiniCluster cluster = MiniCluster.builder(work).nodes(3).copies(2).start()) {
+            cluster.awaitMembers(3);
+            long first = cluster.awaitEpoch(1);
+            cluster.stop(2);
+            cluster.awaitMembers(2);
+            long two = cluster.awaitEpoch(first + 1);
+            VdiInfo vdi = cluster.client(0).create("grow", 4L * OBJECTS * ObjectLayout.OBJECT_SIZE, 0);
+            cluster.awaitVdi("grow");
+            byte[][] data = randomBlocks(random, 4 * OBJECTS);
+            write(cluster, 0, vdi.vid(), data, 0);
+            assertThat(StoreObjects.ofVdi(cluster.storeDir(2), vdi.vid())).isEmpty();
+
+            cluster.restart(2);
+            List<NodeInfo> members = cluster.awaitMembers(3);
+            long three = cluster.awaitEpoch(two + 1);
+            cluster.awaitRecovered(three);
+
+            assertThat(StoreObjects.ofVdi(cluster.storeDir(2), vdi.vid())).as("node 2's share").isNotEmpty();
+            assertThat(Replicas.misplaced(cluster, members, 2)).as("objects off their ring replicas").isEmpty();
+            for (int node = 0; node < 3; node++) {
+                assertReadsBack(cluster, node, vdi.vid(), data);
+            }
+        }
+    }
+
+    private static Random seeded() {
+        long seed = System.nanoTime();
+        System.out.println("random seed " + seed);
+        return new Random(seed);
+    }
+
+    private static byte[][] randomBlocks(Random random, int n) {
+        byte[][] blocks = new byte[n][BLOCK];
+        for (byte[] b : blocks) {
+            random.nextBytes(b);
+        }
+        return blocks;
+    }
+
+    private static List<Long> dataObjects(int vid, int n) {
+        return java.util.stream.LongStream.range(0, n).mapToObj(i -> ObjectId.data(vid, i)).toList();
+    }
+
+    /** Writes block i at the start of object i, through {@code node}. */
+    private static void write(MiniCluster cluster, int node, int vid, byte[][] blocks, int firstObject)
+            throws Exception {
+        for (int i = 0; i < blocks.length; i++) {
+            cluster.client(node).write(vid, (long) (firstObject + i) * ObjectLayout.OBJECT_SIZE,
+                    Unpooled.wrappedBuffer(blocks[i]), false).get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertReadsBack(MiniCluster cluster, int node, int vid, byte[][] blocks) throws Exception {
+        for (int i = 0; i < blocks.length; i++) {
+            ByteBuf back = cluster.client(node).read(vid, (long) i * ObjectLayout.OBJECT_SIZE, BLOCK)
+                    .get(60, TimeUnit.SECONDS);
+            try {
+                assertThat(ByteBufUtil.getBytes(back)).as("object %d through node %d", i, node).isEqualTo(blocks[i]);
+            } finally {
+                back.release();
+            }
+        }
+    }
+}
