@@ -101,6 +101,11 @@ public final class Collie {
         return SheepClient.connect(address, port, Duration.ofSeconds(timeoutSeconds));
     }
 
+    /** A client for another member (for commands that ask every node); the caller closes it. */
+    public SheepClient connect(String host, int memberPort) throws SheepException {
+        return SheepClient.connect(host, memberPort, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+    }
+
     private static int usageError(ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();

@@ -24,6 +24,11 @@ public abstract class CollieCommand implements Callable<Integer> {
         }
     }
 
+    /** The root command, for connections to other members. */
+    protected Collie collie() {
+        return (Collie) spec.root().userObject();
+    }
+
     /**
      * Does the command's work against {@code sheep}.
      *

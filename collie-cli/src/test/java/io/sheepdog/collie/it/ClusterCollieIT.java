@@ -42,6 +42,17 @@ class ClusterCollieIT {
             // The Used column (field 5) is left out: see usedSpaceOfAVdiAgreesOnEveryNode.
             assertThat(agree(collie, ClusterCollieIT::withoutUsed, "vdi", "list", "-r").lines())
                     .hasSize(2).anyMatch(l -> l.contains(" zero ")).anyMatch(l -> l.contains(" two "));
+
+            // Recovery: nothing to do in a stable cluster; the throttle reaches every node.
+            assertThat(collie.get(0).ok("node", "recovery", "--watch").stdout()).contains("No node is recovering");
+            assertThat(collie.get(1).ok("node", "recovery", "set-throttle", "-b", "10M", "--parallel", "3").stdout().lines())
+                    .hasSize(3).allMatch(l -> l.contains("10 MB/s, 3 objects at once"));
+            var json = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(collie.get(2).ok("node", "recovery", "--json").stdout());
+            assertThat(json).hasSize(3).allSatisfy(node -> {
+                assertThat(node.get("throttleBytesPerSecond").asLong()).isEqualTo(10L << 20);
+                assertThat(node.get("parallel").asInt()).isEqualTo(3);
+            });
         }
     }
 
