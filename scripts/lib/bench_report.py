@@ -139,7 +139,11 @@ def nbd(results):
 def collie(results):
     rows = read_tsv(os.path.join(results, "collie.tsv"))
     speeds = {}  # (copies, phase) -> [MiB/s]
+    startup = []  # seconds of `collie node list`
     for row in rows:
+        if row["phase"] == "startup":
+            startup.append(float(row["seconds"]))
+            continue
         speeds.setdefault((int(row["copies"]), row["phase"]), []).append(
             int(row["bytes"]) / 1048576 / float(row["seconds"]))
     if os.path.exists(os.path.join(results, "header.txt")):
@@ -159,6 +163,8 @@ def collie(results):
     print()
     print("Median (runs in brackets) of `collie vdi write` (fresh: a new VDI; overwrite: the same range again) "
           "and `collie vdi read`, each one collie process including its JVM start.")
+    if startup:
+        print("Starting collie (`collie node list`) takes %.2f s (median)." % statistics.median(startup))
     print()
     print("Targets:")
     print()
