@@ -1,2 +1,5 @@
-/** {@code collie cluster}: format the cluster, show its status and epoch history (dog's cluster.c). */
+/**
+ * {@code collie cluster}: format the cluster, show its status and epoch history (dog's cluster.c), and simulate
+ * placement offline.
+ */
 package io.sheepdog.collie.cluster;
