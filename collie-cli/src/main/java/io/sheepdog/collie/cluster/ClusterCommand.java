@@ -3,7 +3,8 @@ package io.sheepdog.collie.cluster;
 import picocli.CommandLine.Command;
 
 /** The {@code cluster} noun; its verbs do the work. */
-@Command(name = "cluster", description = "Format the cluster and show its state.",
-        subcommands = {ClusterFormatCommand.class, ClusterInfoCommand.class})
+@Command(name = "cluster", description = "Format the cluster, show its state, shut it down, force recovery.",
+        subcommands = {ClusterFormatCommand.class, ClusterInfoCommand.class, ClusterShutdownCommand.class,
+            ClusterRecoverCommand.class})
 public final class ClusterCommand {
 }

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
+import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
@@ -176,6 +177,16 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     @Override
     public List<RefusedNode> refusals() throws SheepException {
         return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.NODE_REFUSALS)), RefusedNode.class, peer));
+    }
+
+    @Override
+    public void shutdown() throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.CLUSTER_SHUTDOWN)), peer));
+    }
+
+    @Override
+    public EpochInfo recoverForce() throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.CLUSTER_RECOVER_FORCE)), EpochInfo.class, peer));
     }
 
     @Override

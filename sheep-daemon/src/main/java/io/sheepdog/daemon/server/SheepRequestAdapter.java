@@ -108,6 +108,11 @@ public final class SheepRequestAdapter {
                 return json(r, cluster.nodes(), alloc);
             case NODE_REFUSALS:
                 return json(r, cluster.refusals(), alloc);
+            case CLUSTER_SHUTDOWN:
+                cluster.shutdown();
+                return SheepResponse.success(r);
+            case CLUSTER_RECOVER_FORCE:
+                return json(r, cluster.recoverForce(), alloc);
             case VDI_CREATE:
                 return json(r, vdis.create(name(r), nonNegative(r.arg2(), "size"), (int) copies(r)), alloc);
             case VDI_LIST:
