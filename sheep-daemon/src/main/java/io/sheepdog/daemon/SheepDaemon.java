@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.sheepdog.daemon.cluster.ClusterService;
+import io.sheepdog.daemon.cluster.ClusterShutdownHook;
 import io.sheepdog.daemon.cluster.EpochPlacement;
 import io.sheepdog.daemon.cluster.NodeStatsBoard;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
@@ -40,6 +41,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,6 +71,7 @@ public final class SheepDaemon implements AutoCloseable {
     /** Servers, connections and the cluster node, in the order they were opened; closed in reverse. */
     private final List<AutoCloseable> services;
     private final NodeAddress self;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private int port;
     private int nbdPort;
     private boolean closed;
@@ -105,7 +108,7 @@ public final class SheepDaemon implements AutoCloseable {
             MembershipConfig membershipConfig = MembershipConfig.of(self, config.discovery())
                     .withFailureDetection(config.failureDetection());
             LOG.info("membership: {}", membershipConfig.describe());
-            ClusterNode cluster = new JGroupsRaftNode(membershipConfig,
+            JGroupsRaftNode cluster = new JGroupsRaftNode(membershipConfig,
                     MetadataConfig.of(config.storeDir().resolve(METADATA_DIR)));
             opened.add(cluster);
             cluster.start();
@@ -142,6 +145,8 @@ public final class SheepDaemon implements AutoCloseable {
                     .port(config.nbdPort()).build(), new VdiExportProvider(vdis));
             opened.add(nbd);
             SheepDaemon daemon = new SheepDaemon(config, store, io, timer, List.copyOf(opened), self);
+            cluster.metadata().addListener(new ClusterShutdownHook(cluster.membership(),
+                    cluster::isMetadataLeader, clusterOps, daemon::close));
             daemon.port = sheepServer.start();
             daemon.nbdPort = nbd.start();
             LOG.info("sheep {} ready: sheep protocol on {}:{}, NBD on {}:{}, {} vnodes, cluster {}", self.id(),
@@ -195,6 +200,14 @@ public final class SheepDaemon implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Completes once the daemon has stopped: closed by its owner, or by itself when the cluster was shut down
+     * ({@code collie cluster shutdown}); the owner then ends the process.
+     */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -222,6 +235,7 @@ public final class SheepDaemon implements AutoCloseable {
         }
         closeQuietly("store", store);
         LOG.info("sheep stopped");
+        stopped.complete(null);
     }
 
     private static void closeQuietly(String what, AutoCloseable c) {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +32,8 @@ import picocli.CommandLine.Parameters;
             "Without --join or --multicast it forms a cluster of its own that other sheep can join;",
             "format a new cluster once with 'collie cluster format'."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped cleanly", "1:could not start (the message says why)", "64:bad usage"},
+        exitCodeList = {"0:stopped cleanly ('collie cluster shutdown', or SIGTERM)",
+            "1:could not start (the message says why)", "64:bad usage"},
         sortOptions = false)
 public final class SheepMain implements Callable<Integer> {
 
@@ -140,14 +140,14 @@ public final class SheepMain implements Callable<Integer> {
             System.err.println("sheep: cannot start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();
             deletePidFile();
-            stopped.countDown();
         }, "sheep-shutdown"));
         writePidFile();
-        stopped.await();
+        // Stopped by SIGTERM/SIGINT (the hook above) or by the cluster's shutdown (the daemon closes itself).
+        daemon.stopped().join();
+        deletePidFile();
         return 0;
     }
 

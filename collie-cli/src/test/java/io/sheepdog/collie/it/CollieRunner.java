@@ -37,10 +37,24 @@ public final class CollieRunner {
 
     private final List<String> connection;
     private final Mode mode;
+    private final List<String> launcher;
 
     private CollieRunner(List<String> connection, Mode mode) {
+        this(connection, mode, List.of());
+    }
+
+    private CollieRunner(List<String> connection, Mode mode, List<String> launcher) {
         this.connection = List.copyOf(connection);
         this.mode = mode;
+        this.launcher = List.copyOf(launcher);
+    }
+
+    /**
+     * The same collie run as a process through {@code prefix}, such as {@code ip netns exec NS} to run it in a
+     * network namespace.
+     */
+    public CollieRunner launchedBy(List<String> prefix) {
+        return new CollieRunner(connection, Mode.PROCESS, prefix);
     }
 
     /** collie talking to {@code sheep}. */
@@ -59,7 +73,7 @@ public final class CollieRunner {
 
     /** The same daemon, collie run the other way. */
     public CollieRunner in(Mode other) {
-        return new CollieRunner(connection, other);
+        return new CollieRunner(connection, other, launcher);
     }
 
     public CommandResult run(String... args) {
@@ -93,8 +107,9 @@ public final class CollieRunner {
         all.addAll(List.of(args));
         String[] argv = all.toArray(String[]::new);
         if (mode == Mode.PROCESS) {
-            ExternalCommand cmd = ExternalCommand.of(JavaCommand.tool(MAIN_CLASS, argv)).separateStderr()
-                    .timeout(TIMEOUT);
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(JavaCommand.tool(MAIN_CLASS, argv));
+            ExternalCommand cmd = ExternalCommand.of(command).separateStderr().timeout(TIMEOUT);
             if (stdin != null) {
                 cmd.stdin(stdin);
             }

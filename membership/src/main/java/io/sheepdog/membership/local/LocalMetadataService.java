@@ -113,7 +113,7 @@ public final class LocalMetadataService implements ClusterMetadataService {
             return ClusterStatus.waitingForFormat();
         }
         if (!network.log().hasMajority(membership.members())) {
-            return ClusterStatus.noMajority(s.epochNumber());
+            return ClusterStatus.noMajority(s.epochNumber(), EpochDecider.missing(s, membership.members()));
         }
         return EpochDecider.status(s, EpochDecider.decide(s, membership.members(), clock.getAsLong()));
     }

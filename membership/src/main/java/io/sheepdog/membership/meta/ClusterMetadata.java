@@ -58,6 +58,11 @@ public final class ClusterMetadata {
             return newEpoch(s, e);
         } else if (command instanceof MetadataCommand.Resume r) {
             return resume(s, r);
+        } else if (command instanceof MetadataCommand.Shutdown) {
+            state = s.shutDown();
+            return CommandResult.success();
+        } else if (command instanceof MetadataCommand.ForceRecover f) {
+            return forceRecover(s, f);
         }
         throw new IllegalArgumentException("unknown command " + command);
     }
@@ -91,7 +96,7 @@ public final class ClusterMetadata {
         }
         Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
         vdis.put(v.vid(), v);
-        state = new MetadataState(s.format(), vdis, s.epochs(), s.session(), s.version());
+        state = s.withVdis(vdis);
         return CommandResult.success();
     }
 
@@ -101,7 +106,7 @@ public final class ClusterMetadata {
         }
         Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
         vdis.put(v.vid(), v);
-        state = new MetadataState(s.format(), vdis, s.epochs(), s.session(), s.version());
+        state = s.withVdis(vdis);
         return CommandResult.success();
     }
 
@@ -113,7 +118,7 @@ public final class ClusterMetadata {
         }
         Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
         vdis.remove(d.vid());
-        state = new MetadataState(s.format(), vdis, s.epochs(), s.session(), s.version());
+        state = s.withVdis(vdis);
         return CommandResult.success();
     }
 
@@ -122,10 +127,34 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.STALE_EPOCH, "proposed after epoch " + e.previous()
                     + " but the current epoch is " + s.epochNumber());
         }
-        List<Epoch> epochs = new ArrayList<>(s.epochs());
-        epochs.add(new Epoch(e.previous() + 1, e.startMillis(), dataNodes(e.members())));
-        state = new MetadataState(s.format(), s.vdis(), epochs, session(e.members()), s.version());
+        if (s.shuttingDown() && EpochDecider.running(s, e.members())) {
+            // Proposed by a leader that had not applied the shutdown yet: the nodes leaving now are no failures.
+            return CommandResult.rejected(Outcome.SHUTTING_DOWN, "the cluster is shutting down; no new epoch");
+        }
+        startEpoch(s, e.previous(), e.startMillis(), e.members());
         return CommandResult.success();
+    }
+
+    private CommandResult forceRecover(MetadataState s, MetadataCommand.ForceRecover f) {
+        if (f.previous() != s.epochNumber()) {
+            return CommandResult.rejected(Outcome.STALE_EPOCH, "recovery forced after epoch " + f.previous()
+                    + " but the current epoch is " + s.epochNumber());
+        }
+        if (EpochDecider.running(s, f.members())) {
+            return CommandResult.rejected(Outcome.INVALID, "the cluster is running in epoch " + s.epochNumber()
+                    + ": it is not waiting for nodes, so there is nothing to force");
+        }
+        if (dataNodes(f.members()).isEmpty()) {
+            return CommandResult.rejected(Outcome.INVALID, "cannot start an epoch without data nodes");
+        }
+        startEpoch(s, f.previous(), f.startMillis(), f.members());
+        return CommandResult.success();
+    }
+
+    private void startEpoch(MetadataState s, long previous, long startMillis, List<MemberInfo> members) {
+        List<Epoch> epochs = new ArrayList<>(s.epochs());
+        epochs.add(new Epoch(previous + 1, startMillis, dataNodes(members)));
+        state = new MetadataState(s.format(), s.vdis(), epochs, session(members), s.version());
     }
 
     private CommandResult resume(MetadataState s, MetadataCommand.Resume r) {

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param state   the state
  * @param epoch   the current epoch, 0 before format
- * @param waiting the nodes of the last epoch the cluster waits for ({@link State#WAITING_FOR_NODES}), else empty
+ * @param waiting the nodes of the last epoch the cluster waits for ({@link State#WAITING_FOR_NODES}), or that are
+ *                not up while this node has no majority ({@link State#NO_MAJORITY}); else empty
  */
 public record ClusterStatus(State state, long epoch, List<NodeAddress> waiting) {
 
@@ -22,7 +23,9 @@ public record ClusterStatus(State state, long epoch, List<NodeAddress> waiting) 
         /** This node cannot reach a majority of the cluster: metadata is read-only here. */
         NO_MAJORITY,
         /** Serving. */
-        RUNNING
+        RUNNING,
+        /** The operator shut the cluster down ({@code collie cluster shutdown}); the nodes are stopping. */
+        SHUTTING_DOWN
     }
 
     public ClusterStatus {
@@ -46,14 +49,26 @@ public record ClusterStatus(State state, long epoch, List<NodeAddress> waiting) 
         return new ClusterStatus(State.NO_MAJORITY, epoch, List.of());
     }
 
+    /** No majority, with the nodes of the current epoch this node does not see. */
+    public static ClusterStatus noMajority(long epoch, List<NodeAddress> notUp) {
+        return new ClusterStatus(State.NO_MAJORITY, epoch, notUp);
+    }
+
+    public static ClusterStatus shuttingDown(long epoch) {
+        return new ClusterStatus(State.SHUTTING_DOWN, epoch, List.of());
+    }
+
     /** One line for logs and {@code collie cluster info}. */
     public String describe() {
         return switch (state) {
             case WAITING_FOR_FORMAT -> "Waiting for cluster to be formatted";
             case WAITING_FOR_NODES -> "Waiting for other nodes to join cluster: "
                     + waiting.stream().map(NodeAddress::hostPort).toList();
-            case NO_MAJORITY -> "No majority: this node cannot reach most of the cluster, metadata is read-only";
+            case NO_MAJORITY -> "No majority: this node cannot reach most of the cluster, metadata is read-only"
+                    + (waiting.isEmpty() ? "" : "; nodes of epoch " + epoch + " not up: "
+                    + waiting.stream().map(NodeAddress::hostPort).toList());
             case RUNNING -> "running, epoch " + epoch;
+            case SHUTTING_DOWN -> "System is shutting down";
         };
     }
 }

@@ -20,6 +20,10 @@ import java.util.Set;
  *       (then it {@link MetadataCommand.Resume resumes} without a new epoch, or starts one if new nodes came
  *       too). Until then it waits and names the missing nodes, so a cluster restarted in any order comes back
  *       with the same placement.</li>
+ *   <li>While the cluster shuts down on the operator's request ({@link MetadataState#shuttingDown()}), the nodes
+ *       leaving are not failures: no epoch starts. Once every node stopped, the next start is a full restart as
+ *       above. An operator who knows that a missing node will never come back forces a new epoch with the live
+ *       nodes ({@link MetadataCommand.ForceRecover}).</li>
  * </ul>
  * "Running" is told by incarnations: the cluster is running if at least one live member is the same daemon
  * process (incarnation) the state recorded when the cluster last started or changed epoch. If every live member
@@ -62,14 +66,15 @@ public final class EpochDecider {
         Set<NodeAddress> liveData = new HashSet<>(ClusterMetadata.dataNodes(live));
         Set<NodeAddress> lastNodes = new HashSet<>(last.nodes());
         if (running(state, live)) {
+            if (state.shuttingDown()) {
+                return new Nothing(ClusterStatus.shuttingDown(last.number()));
+            }
             if (liveData.equals(lastNodes)) {
                 return new Nothing(ClusterStatus.running(last.number()));
             }
             return new Propose(new MetadataCommand.NewEpoch(last.number(), nowMillis, live));
         }
-        Set<Long> liveIds = new HashSet<>();
-        live.forEach(m -> liveIds.add(m.id().value()));
-        List<NodeAddress> missing = last.nodes().stream().filter(n -> !liveIds.contains(n.id().value())).toList();
+        List<NodeAddress> missing = missing(state, live);
         if (!missing.isEmpty()) {
             return new Wait(missing);
         }
@@ -77,6 +82,14 @@ public final class EpochDecider {
             return new Propose(new MetadataCommand.Resume(last.number(), live));
         }
         return new Propose(new MetadataCommand.NewEpoch(last.number(), nowMillis, live));
+    }
+
+    /** The nodes of the current epoch that are not among {@code live}, in epoch order; empty before format. */
+    public static List<NodeAddress> missing(MetadataState state, List<MemberInfo> live) {
+        Set<Long> liveIds = new HashSet<>();
+        live.forEach(m -> liveIds.add(m.id().value()));
+        return state.currentEpoch().map(e -> e.nodes().stream().filter(n -> !liveIds.contains(n.id().value()))
+                .toList()).orElse(List.of());
     }
 
     /** True if some live member is an incarnation the state recorded: the cluster did not restart as a whole. */

@@ -20,6 +20,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = MetadataCommand.DeleteVdi.class, name = "delete-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.NewEpoch.class, name = "new-epoch"),
     @JsonSubTypes.Type(value = MetadataCommand.Resume.class, name = "resume"),
+    @JsonSubTypes.Type(value = MetadataCommand.Shutdown.class, name = "shutdown"),
+    @JsonSubTypes.Type(value = MetadataCommand.ForceRecover.class, name = "force-recover"),
 })
 public sealed interface MetadataCommand {
 
@@ -78,6 +80,48 @@ public sealed interface MetadataCommand {
      */
     record Resume(long epoch, List<MemberInfo> members) implements MetadataCommand {
         public Resume {
+            members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * The operator shuts the whole cluster down ({@code collie cluster shutdown}): marks the state as shutting down,
+     * so the nodes leaving from now on are not failures and start no epoch, and every daemon that was part of the
+     * running cluster stops itself when it applies this command ({@link #stops}). The flag is cleared when the
+     * cluster runs again after the restart ({@link Resume}, {@link NewEpoch} or {@link ForceRecover}).
+     *
+     * @param members the live members when the operator asked; they stop, and so does every incarnation the state
+     *                recorded as running
+     */
+    record Shutdown(List<MemberInfo> members) implements MetadataCommand {
+        public Shutdown {
+            members = List.copyOf(members);
+        }
+
+        /**
+         * Whether the daemon incarnation {@code incarnation} must stop on applying this command to {@code state}: it
+         * is one of the listed members, or one the state recorded as running. A daemon started after the shutdown
+         * (replaying its log at start) is neither, so it keeps running.
+         */
+        public boolean stops(MetadataState state, String incarnation) {
+            return state.session().containsValue(incarnation)
+                    || members.stream().anyMatch(m -> m.incarnation().equals(incarnation));
+        }
+    }
+
+    /**
+     * The operator gives up on the nodes of the last epoch that did not come back after a full restart
+     * ({@code collie cluster recover force}): starts epoch {@code previous + 1} with the data nodes among
+     * {@code members}. Rejected as stale unless the current epoch is {@code previous}, and rejected if any of
+     * {@code members} is an incarnation the state already records as running (the cluster resumed or moved on in
+     * the meantime, so there is nothing to force).
+     *
+     * @param previous    the epoch the operator's node saw
+     * @param startMillis when the new epoch starts
+     * @param members     the live members
+     */
+    record ForceRecover(long previous, long startMillis, List<MemberInfo> members) implements MetadataCommand {
+        public ForceRecover {
             members = List.copyOf(members);
         }
     }

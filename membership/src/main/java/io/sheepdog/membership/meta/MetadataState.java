@@ -21,9 +21,12 @@ import java.util.TreeMap;
  *                id (hex); tells a cluster that kept running from one that restarted ({@link EpochDecider})
  * @param version how many commands were applied to reach this state (rejected ones included): equal on every node
  *                after the same commands, so a node can wait until it has applied a command committed elsewhere
+ * @param shuttingDown the operator shut the cluster down ({@link MetadataCommand.Shutdown}) and it has not run
+ *                     again since: nodes leaving are not failures, no epoch starts (absent in snapshots written
+ *                     before it existed: false)
  */
 public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
-                            Map<String, String> session, long version) {
+                            Map<String, String> session, long version, boolean shuttingDown) {
     /** The state of a never formatted cluster. */
     public static final MetadataState EMPTY = new MetadataState(null, Map.of(), List.of(), Map.of(), 0);
 
@@ -33,9 +36,25 @@ public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, L
         session = Collections.unmodifiableMap(new TreeMap<>(session));
     }
 
+    /** A state that is not shutting down. */
+    public MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
+                         Map<String, String> session, long version) {
+        this(format, vdis, epochs, session, version, false);
+    }
+
     /** This state as of {@code newVersion}. */
     MetadataState withVersion(long newVersion) {
-        return new MetadataState(format, vdis, epochs, session, newVersion);
+        return new MetadataState(format, vdis, epochs, session, newVersion, shuttingDown);
+    }
+
+    /** This state with another VDI table. */
+    MetadataState withVdis(Map<Integer, VdiEntry> newVdis) {
+        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown);
+    }
+
+    /** This state marked as shutting down. */
+    MetadataState shutDown() {
+        return new MetadataState(format, vdis, epochs, session, version, true);
     }
 
     /** The format record, empty before format. */

@@ -19,6 +19,8 @@ public enum Outcome {
     STALE_EPOCH(false),
     /** The command makes no sense (e.g. a format without data nodes). */
     INVALID(false),
+    /** The cluster is shutting down ({@code collie cluster shutdown}): no new epochs until it starts again. */
+    SHUTTING_DOWN(false),
     /** This node cannot reach a majority of the cluster's members, so nothing can be committed. */
     NO_MAJORITY(true),
     /** No answer within the command timeout; the command may or may not have been applied. */

@@ -32,4 +32,23 @@ public interface ClusterOps {
     default void setRecoveryThrottle(long bytesPerSecond, int parallel) throws SheepException {
         throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep does not recover objects");
     }
+
+    /**
+     * Shuts the whole cluster down: every daemon stops cleanly once the cluster committed the shutdown, and the
+     * nodes leaving start no epoch. Returns when the shutdown is committed (the daemons are stopping then).
+     */
+    default void shutdown() throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "cluster shutdown is not supported by this sheep");
+    }
+
+    /**
+     * A restarted cluster waiting for nodes of its last epoch that will not come back starts a new epoch with the
+     * live nodes. Refused if the cluster is not waiting for nodes, or if the live nodes are no majority of the
+     * metadata members (the message says why and what to do).
+     *
+     * @return the epoch it started
+     */
+    default EpochInfo recoverForce() throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "cluster recover force is not supported by this sheep");
+    }
 }

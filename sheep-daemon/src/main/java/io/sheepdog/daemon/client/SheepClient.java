@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
+import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.RefusedNode;
@@ -188,6 +189,16 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     public void setRecoveryThrottle(long bytesPerSecond, int parallel) throws SheepException {
         block(ResponseMapping.empty(call(SheepRequest.of(Opcode.NODE_RECOVERY_THROTTLE, 0, bytesPerSecond, parallel,
                 0, 0, Unpooled.EMPTY_BUFFER)), peer));
+    }
+
+    @Override
+    public void shutdown() throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.CLUSTER_SHUTDOWN)), peer));
+    }
+
+    @Override
+    public EpochInfo recoverForce() throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.CLUSTER_RECOVER_FORCE)), EpochInfo.class, peer));
     }
 
     @Override

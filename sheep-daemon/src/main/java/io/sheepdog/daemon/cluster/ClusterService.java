@@ -16,10 +16,14 @@ import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.meta.ClusterFormat;
 import io.sheepdog.membership.meta.ClusterNode;
 import io.sheepdog.membership.meta.ClusterStatus;
+import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataState;
 import io.sheepdog.store.StoreStats;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +35,22 @@ public final class ClusterService implements ClusterOps {
     private final VdiService vdis;
     private final NodeStatsBoard stats;
     private final EpochPlacement placement;
+    private final Clock clock;
+    /** Shutdown requests this node is still answering; the daemon stops itself only after they are answered. */
+    private int shutdownCalls;
 
     public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement) {
+        this(node, vdis, stats, placement, Clock.systemUTC());
+    }
+
+    /** @param clock the start time of an epoch forced by {@link #recoverForce()} */
+    public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement,
+                          Clock clock) {
         this.node = node;
         this.vdis = vdis;
         this.stats = stats;
         this.placement = placement;
+        this.clock = clock;
     }
 
     @Override
@@ -58,6 +72,84 @@ public final class ClusterService implements ClusterOps {
     }
 
     @Override
+    public void shutdown() throws SheepException {
+        requireFormatted();
+        synchronized (this) {
+            shutdownCalls++;
+        }
+        try {
+            LOG.info("cluster shutdown requested: every daemon stops");
+            MetadataErrors.await(node.metadata().submit(new MetadataCommand.Shutdown(node.membership().members())),
+                    "shut down the cluster");
+        } finally {
+            synchronized (this) {
+                shutdownCalls--;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until this node has answered the shutdown requests it is handling (at most {@code timeout}), so that
+     * the daemon stopping itself does not cut off the answer to the collie that asked.
+     */
+    public synchronized void awaitShutdownAnswered(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (shutdownCalls > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    @Override
+    public EpochInfo recoverForce() throws SheepException {
+        MetadataState s = requireFormatted();
+        ClusterStatus status = node.metadata().status();
+        switch (status.state()) {
+            case WAITING_FOR_NODES:
+                break;
+            case NO_MAJORITY:
+                throw new SheepException(ResultCode.HALT, noMajorityToRecover(s, status));
+            case SHUTTING_DOWN:
+                throw new SheepException(ResultCode.SHUTDOWN, "the cluster is shutting down; start it again first");
+            default:
+                throw new SheepException(ResultCode.INVALID_PARAMS, "the cluster is running in epoch "
+                        + s.epochNumber() + ": 'recover force' is only for a restarted cluster waiting for nodes");
+        }
+        List<MemberInfo> live = node.membership().members();
+        LOG.warn("recovery forced by the operator: giving up on {}; epoch {} starts with the live nodes",
+                status.waiting().stream().map(NodeAddress::hostPort).toList(), s.epochNumber() + 1);
+        MetadataState after = MetadataErrors.await(node.metadata().submit(
+                new MetadataCommand.ForceRecover(s.epochNumber(), clock.millis(), live)), "force recovery");
+        Epoch e = after.currentEpoch().orElseThrow();
+        return new EpochInfo(e.number(), e.startMillis(), e.hostPorts());
+    }
+
+    /** Why a node without a majority cannot force anything, and what the operator can do. */
+    private static String noMajorityToRecover(MetadataState s, ClusterStatus status) {
+        List<String> notUp = status.waiting().stream().map(NodeAddress::hostPort).toList();
+        int nodes = s.currentEpoch().map(e -> e.nodes().size()).orElse(0);
+        return "cannot force recovery: this node reaches no majority of the metadata members (" + (nodes
+                - notUp.size()) + " of the " + nodes + " nodes of epoch " + s.epochNumber() + " are up; not up: "
+                + notUp + "). The cluster metadata (epochs, VDIs) is replicated with Raft and no change, forced or"
+                + " not, can be committed without a majority; rewriting the membership on a minority could lose"
+                + " changes the missing nodes committed. Start enough of the missing nodes for a majority (their"
+                + " stores hold the metadata), then run 'collie cluster recover force' again for the others";
+    }
+
+    private MetadataState requireFormatted() throws SheepException {
+        MetadataState s = node.metadata().state();
+        if (s.format() == null) {
+            throw new SheepException(ResultCode.NOT_FORMATTED,
+                    "the cluster is not formatted yet: run 'collie cluster format'");
+        }
+        return s;
+    }
+
+    @Override
     public ClusterInfo info() {
         MetadataState s = node.metadata().state();
         ClusterStatus status = node.metadata().status();
@@ -71,6 +163,10 @@ public final class ClusterService implements ClusterOps {
         }
         if (status.state() != ClusterStatus.State.RUNNING && status.state() != ClusterStatus.State.WAITING_FOR_FORMAT) {
             notes.add(status.describe());
+        }
+        if (status.state() == ClusterStatus.State.WAITING_FOR_NODES) {
+            notes.add("if those nodes will never come back, 'collie cluster recover force' starts a new epoch with"
+                    + " the live nodes");
         }
         List<EpochInfo> epochs = s.epochsNewestFirst().stream()
                 .map(e -> new EpochInfo(e.number(), e.startMillis(), e.hostPorts())).toList();
@@ -108,6 +204,7 @@ public final class ClusterService implements ClusterOps {
             case WAITING_FOR_FORMAT -> "waiting for format";
             case WAITING_FOR_NODES -> "waiting for nodes";
             case NO_MAJORITY -> "no majority";
+            case SHUTTING_DOWN -> "shutting down";
         };
     }
 

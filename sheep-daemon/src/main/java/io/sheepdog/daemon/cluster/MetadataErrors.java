@@ -24,6 +24,7 @@ public final class MetadataErrors {
             case NO_SUCH_VDI -> ResultCode.NO_VDI;
             case INVALID -> ResultCode.INVALID_PARAMS;
             case NO_MAJORITY, TIMEOUT, NOT_RUNNING -> ResultCode.HALT;
+            case SHUTTING_DOWN -> ResultCode.SHUTDOWN;
             default -> ResultCode.UNKNOWN;
         };
         return new SheepException(code, e.getMessage(), e);

@@ -11,6 +11,8 @@ package io.sheepdog.daemon.proto;
  * <tr><td>CLUSTER_FORMAT</td><td>arg3 copies; flags STRICT, FORCE</td><td>empty</td></tr>
  * <tr><td>CLUSTER_INFO</td><td>-</td><td>JSON ClusterInfo</td></tr>
  * <tr><td>NODE_LIST</td><td>-</td><td>JSON list of NodeInfo</td></tr>
+ * <tr><td>CLUSTER_SHUTDOWN</td><td>-</td><td>empty (every daemon then stops)</td></tr>
+ * <tr><td>CLUSTER_RECOVER_FORCE</td><td>-</td><td>JSON EpochInfo of the epoch it started</td></tr>
  * <tr><td>VDI_CREATE</td><td>payload JSON string name; arg2 size; arg3 copies (0 = cluster default)</td>
  *     <td>JSON VdiInfo</td></tr>
  * <tr><td>VDI_LIST</td><td>-</td><td>JSON list of VdiInfo</td></tr>
@@ -74,6 +76,10 @@ public enum Opcode {
     NODE_RECOVERY(0x34, Kind.CONTROL),
     /** Set the recovery throttle of the node asked: arg0 bytes per second (0 = none), arg1 objects at once. */
     NODE_RECOVERY_THROTTLE(0x35, Kind.CONTROL),
+    /** Stops every daemon of the cluster cleanly, without the leaving nodes starting epochs. */
+    CLUSTER_SHUTDOWN(0x38, Kind.CONTROL),
+    /** A restarted cluster waiting for nodes of its last epoch starts a new epoch with the live nodes. */
+    CLUSTER_RECOVER_FORCE(0x39, Kind.CONTROL),
 
     /** Read part of one replica of an object on this sheep (gateway to peer). */
     PEER_READ_OBJ(0x81, Kind.PEER),

@@ -117,6 +117,11 @@ public final class SheepRequestAdapter {
                 }
                 cluster.setRecoveryThrottle(r.arg0(), (int) r.arg1());
                 return SheepResponse.success(r);
+            case CLUSTER_SHUTDOWN:
+                cluster.shutdown();
+                return SheepResponse.success(r);
+            case CLUSTER_RECOVER_FORCE:
+                return json(r, cluster.recoverForce(), alloc);
             case VDI_CREATE:
                 return json(r, vdis.create(name(r), nonNegative(r.arg2(), "size"), (int) copies(r)), alloc);
             case VDI_LIST:

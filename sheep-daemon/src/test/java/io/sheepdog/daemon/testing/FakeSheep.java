@@ -42,6 +42,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     private int defaultCopies;
     private boolean strict;
     private final List<EpochInfo> epochs = new ArrayList<>();
+    private List<String> waitingFor = List.of();
+    private int shutdowns;
     private final TreeMap<String, Vdi> byName = new TreeMap<>();
     private final Map<Integer, Vdi> byVid = new HashMap<>();
     private long flushes;
@@ -118,8 +120,44 @@ public final class FakeSheep implements ClusterOps, VdiOps {
 
     @Override
     public synchronized ClusterInfo info() {
-        return new ClusterInfo(formatted ? "running" : "waiting for format", formatted, formatted ? createdMillis : 0,
-                defaultCopies, strict, List.copyOf(epochs), List.of());
+        String status = !formatted ? "waiting for format" : !waitingFor.isEmpty() ? "waiting for nodes" : "running";
+        List<String> notes = waitingFor.isEmpty() ? List.of()
+                : List.of("Waiting for other nodes to join cluster: " + waitingFor);
+        return new ClusterInfo(status, formatted, formatted ? createdMillis : 0,
+                defaultCopies, strict, List.copyOf(epochs), notes);
+    }
+
+    /** Makes the (formatted) cluster a restarted one that waits for these nodes ("host:port") of its last epoch. */
+    public synchronized FakeSheep waitFor(List<String> missing) {
+        this.waitingFor = List.copyOf(missing);
+        return this;
+    }
+
+    /** How often {@link #shutdown()} was called. */
+    public synchronized int shutdowns() {
+        return shutdowns;
+    }
+
+    /** Records the request; the fake itself keeps answering (a real daemon stops). */
+    @Override
+    public synchronized void shutdown() throws SheepException {
+        checkFormatted();
+        shutdowns++;
+    }
+
+    /** While {@link #waitFor waiting}, starts an epoch with the members that are not waited for. */
+    @Override
+    public synchronized EpochInfo recoverForce() throws SheepException {
+        checkFormatted();
+        if (waitingFor.isEmpty()) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, "the cluster is running in epoch " + epochs.size()
+                    + ": 'recover force' is only for a restarted cluster waiting for nodes");
+        }
+        EpochInfo e = new EpochInfo(epochs.size() + 1, clock.millis(), nodes.stream().map(n -> n.host() + ":"
+                + n.port()).filter(n -> !waitingFor.contains(n)).toList());
+        epochs.add(0, e);
+        waitingFor = List.of();
+        return e;
     }
 
     @Override

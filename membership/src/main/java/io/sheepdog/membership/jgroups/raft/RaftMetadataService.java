@@ -77,7 +77,7 @@ final class RaftMetadataService implements ClusterMetadataService {
             return ClusterStatus.waitingForFormat();
         }
         if (raft.leader() == null) {
-            return ClusterStatus.noMajority(s.epochNumber());
+            return ClusterStatus.noMajority(s.epochNumber(), EpochDecider.missing(s, membership.members()));
         }
         return EpochDecider.status(s, EpochDecider.decide(s, membership.members(), clock.getAsLong()));
     }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * restarted while others run (node 0 included) finds them instead of founding a cluster of its own.
  *
  * <p>Stopping a node here is a clean {@link SheepDaemon#close()} (everything flushed, the membership left): a daemon
- * in this JVM cannot be killed without it. Crashes ({@code kill -9}) are for the process harness
+ * in this JVM cannot be killed without it. A daemon also stops itself on {@code collie cluster shutdown}; it then
+ * no longer counts as running, and {@link #start} brings it back. Crashes ({@code kill -9}) are for the process harness
  * ({@link ProcessCluster}).
  *
  * <p>Not thread-safe: one test thread drives it.
@@ -104,14 +105,15 @@ public final class MiniCluster implements TestCluster {
         return new NodeEndpoint(i, c.bind().getHostAddress(), c.port(), c.nbdPort());
     }
 
+    /** Whether node {@code i} runs: started, and neither stopped by the test nor by a cluster shutdown. */
     @Override
     public boolean isRunning(int i) {
-        return daemons[i] != null;
+        return daemons[i] != null && !daemons[i].stopped().isDone();
     }
 
     /** The running daemon of node {@code i}. */
     public SheepDaemon daemon(int i) {
-        if (daemons[i] == null) {
+        if (!isRunning(i)) {
             throw new IllegalStateException("node " + i + " is not running");
         }
         return daemons[i];
@@ -156,8 +158,15 @@ public final class MiniCluster implements TestCluster {
         startNode(i);
     }
 
+    /** Starts node {@code i} again after it stopped (a cluster shutdown, or {@link #stop}). */
+    public void start(int i) throws IOException {
+        closeClient(i);
+        daemons[i] = null;
+        startNode(i);
+    }
+
     private void startNode(int i) throws IOException {
-        if (daemons[i] != null) {
+        if (isRunning(i)) {
             throw new IllegalStateException("node " + i + " is running");
         }
         LOG.info("mini cluster: starting {} (zone {})", endpoint(i), configs.get(i).zone());

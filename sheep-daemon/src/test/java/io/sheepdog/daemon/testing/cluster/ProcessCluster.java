@@ -85,14 +85,21 @@ public final class ProcessCluster implements TestCluster {
 
     private static SheepProcess launch(ProcessClusterBuilder b, int[][] ports, int node) {
         List<Integer> others = new ArrayList<>();
+        List<String> otherAddresses = new ArrayList<>();
         for (int k = 0; k < ports.length; k++) {
             if (k != node) {
                 others.add(ports[k][0]);
+                otherAddresses.add((b.network != null ? b.network.host(k) : SheepProcess.HOST) + ":" + ports[k][0]);
             }
         }
         var builder = SheepProcess.builder(b.workDir.resolve("node" + node)).ports(ports[node][0], ports[node][1])
-                .zone(b.zoneOf(node)).join(others).readyTimeout(b.awaitTimeout)
+                .zone(b.zoneOf(node)).readyTimeout(b.awaitTimeout)
                 .daemonArgs(b.daemonArgs.toArray(String[]::new));
+        if (b.network != null) {
+            builder.host(b.network.host(node)).launcher(b.network.launcher(node)).joinAddresses(otherAddresses);
+        } else {
+            builder.join(others);
+        }
         if (b.readPolicy != null) {
             builder.readPolicy(b.readPolicy);
         }

@@ -16,6 +16,7 @@ public final class ProcessClusterBuilder {
     String readPolicy;
     final List<String> daemonArgs = new ArrayList<>();
     Duration awaitTimeout = Duration.ofSeconds(60);
+    NodeNetwork network;
 
     ProcessClusterBuilder(Path workDir) {
         this.workDir = workDir.toAbsolutePath();
@@ -54,6 +55,15 @@ public final class ProcessClusterBuilder {
     /** Extra options of every daemon (for example "--debug"). */
     public ProcessClusterBuilder daemonArgs(String... args) {
         daemonArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /**
+     * Puts node i on {@code value.host(i)}, started through {@code value.launcher(i)} (its own network namespace,
+     * say), instead of all nodes on the loopback address.
+     */
+    public ProcessClusterBuilder network(NodeNetwork value) {
+        this.network = value;
         return this;
     }
 

@@ -50,6 +50,8 @@ public final class SheepProcess implements AutoCloseable {
     private final List<String> daemonArgs;
     private final Duration readyTimeout;
     private final boolean fixedPorts;
+    private final String host;
+    private final List<String> launcher;
     private int port;
     private int nbdPort;
     private boolean startedOnce;
@@ -64,6 +66,8 @@ public final class SheepProcess implements AutoCloseable {
         this.daemonArgs = List.copyOf(b.daemonArgs);
         this.readyTimeout = b.readyTimeout;
         this.fixedPorts = b.port != 0;
+        this.host = b.host;
+        this.launcher = List.copyOf(b.launcher);
         this.port = b.port;
         this.nbdPort = b.nbdPort;
     }
@@ -149,14 +153,14 @@ public final class SheepProcess implements AutoCloseable {
                 throw new IllegalStateException(msg + "; command " + command() + "\n" + logTail());
             }
             seenPid = readPidFile();
-            if (seenPid.equals(expectedPid) && accepts(port)) {
+            if (seenPid.equals(expectedPid) && accepts(host, port)) {
                 return;
             }
             if (System.nanoTime() - deadlineNanos > 0) {
                 ProcessReaper.killTree(process);
                 throw new IllegalStateException("sheep pid " + expectedPid + " not ready after " + readyTimeout
                         + (seenPid.isEmpty() ? " (no PID file " + pidFile() + ")" : " (PID file holds '" + seenPid
-                        + "', port " + port + " accepts: " + accepts(port) + ")") + "\n" + logTail());
+                        + "', port " + port + " accepts: " + accepts(host, port) + ")") + "\n" + logTail());
             }
             pause();
         }
@@ -220,8 +224,9 @@ public final class SheepProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The address the daemon binds and is reached at ({@value #HOST} unless the builder said otherwise). */
     public String host() {
-        return HOST;
+        return host;
     }
 
     public synchronized int port() {
@@ -234,7 +239,7 @@ public final class SheepProcess implements AutoCloseable {
 
     /** {@code nbd://127.0.0.1:NBDPORT/EXPORT}, the export name URL-encoded. */
     public String nbdUri(String export) {
-        return "nbd://" + HOST + ":" + nbdPort() + "/" + URLEncoder.encode(export, StandardCharsets.UTF_8)
+        return "nbd://" + host + ":" + nbdPort() + "/" + URLEncoder.encode(export, StandardCharsets.UTF_8)
                 .replace("+", "%20");
     }
 
@@ -280,11 +285,13 @@ public final class SheepProcess implements AutoCloseable {
     /** The command line of the daemon process. */
     public synchronized List<String> command() {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--nbd-port",
-                Integer.toString(nbdPort), "--bind", HOST, "--pidfile", pidFile().toString(), "--log-file",
+                Integer.toString(nbdPort), "--bind", host, "--pidfile", pidFile().toString(), "--log-file",
                 logFile().toString()));
         args.addAll(daemonArgs);
         args.add(storeDir.toString());
-        return JavaCommand.of(jvmArgs, MAIN_CLASS, args);
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(JavaCommand.of(jvmArgs, MAIN_CLASS, args));
+        return cmd;
     }
 
     /** Stops the daemon (SIGTERM, then SIGKILL after 30 s); never leaves the process running. */
@@ -304,7 +311,7 @@ public final class SheepProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "sheep[port " + port + ", nbd " + nbdPort + ", store " + storeDir + "]";
+        return "sheep[" + host + " port " + port + ", nbd " + nbdPort + ", store " + storeDir + "]";
     }
 
     private String readPidFile() {
@@ -315,9 +322,9 @@ public final class SheepProcess implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(HOST, port), 500);
+            s.connect(new InetSocketAddress(host, port), 500);
             return true;
         } catch (IOException e) {
             return false;

@@ -15,6 +15,8 @@ public final class SheepProcessBuilder {
     Duration readyTimeout = Duration.ofSeconds(60);
     int port;
     int nbdPort;
+    String host = SheepProcess.HOST;
+    final List<String> launcher = new ArrayList<>();
 
     SheepProcessBuilder(Path workDir) {
         this.workDir = workDir.toAbsolutePath();
@@ -67,6 +69,32 @@ public final class SheepProcessBuilder {
     /** {@code --read-policy POLICY}: local-first, primary or round-robin. */
     public SheepProcessBuilder readPolicy(String policy) {
         return daemonArgs("--read-policy", policy);
+    }
+
+    /**
+     * The address the daemon binds ({@code --bind}) and is reached at; {@value SheepProcess#HOST} by default. With
+     * another address the daemon usually runs in a network namespace of its own ({@link #launcher}).
+     */
+    public SheepProcessBuilder host(String address) {
+        this.host = address;
+        return this;
+    }
+
+    /**
+     * A command prefix that runs the daemon's JVM, such as {@code ip netns exec NS}: the daemon then lives in that
+     * network namespace. It must exec the JVM (not fork it), so the daemon's PID is the process this class starts.
+     */
+    public SheepProcessBuilder launcher(List<String> prefix) {
+        launcher.addAll(prefix);
+        return this;
+    }
+
+    /** {@code --join HOST:PORT,...} with the given sheep addresses (nodes on other addresses than this one). */
+    public SheepProcessBuilder joinAddresses(List<String> hostPorts) {
+        if (!hostPorts.isEmpty()) {
+            daemonArgs("--join", String.join(",", hostPorts));
+        }
+        return this;
     }
 
     public SheepProcessBuilder readyTimeout(Duration value) {
