@@ -57,6 +57,12 @@ public final class SheepDaemon implements AutoCloseable {
     private static final long STATS_PERIOD_SECONDS = 10;
     /** How long a request to a peer, or a wait for the epochs to agree, may take. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a gateway request may take in all, retries under new epochs included: longer than one peer request,
+     * so that a replica request cut off by a partition (answered by nothing until PEER_TIMEOUT) is retried under the
+     * epoch that no longer has the unreachable node, instead of failing the client's write.
+     */
+    private static final Duration GATEWAY_TIMEOUT = PEER_TIMEOUT.multipliedBy(2);
     private static final int PEER_THREADS = 2;
 
     private final SheepConfig config;
@@ -112,7 +118,7 @@ public final class SheepDaemon implements AutoCloseable {
             PeerConnections peers = new PeerConnections(peerGroup, SheepClientConfig.of(PEER_TIMEOUT));
             opened.add(peers);
             ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(),
-                    vid -> copiesOf(cluster.metadata().state(), vid), localPeer, peers, PEER_TIMEOUT);
+                    vid -> copiesOf(cluster.metadata().state(), vid), localPeer, peers, GATEWAY_TIMEOUT);
             cluster.metadata().addListener((command, result, after) -> gateway.epochChanged());
             VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
             VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC());
