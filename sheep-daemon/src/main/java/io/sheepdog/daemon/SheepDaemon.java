@@ -13,6 +13,7 @@ import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.nbd.VdiExportProvider;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
+import io.sheepdog.daemon.vdi.VdiCopies;
 import io.sheepdog.daemon.vdi.VdiIo;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.NodeAddress;
@@ -23,8 +24,6 @@ import io.sheepdog.membership.NodeWeights;
 import io.sheepdog.membership.jgroups.raft.JGroupsRaftNode;
 import io.sheepdog.membership.meta.ClusterNode;
 import io.sheepdog.membership.meta.MetadataConfig;
-import io.sheepdog.membership.meta.MetadataState;
-import io.sheepdog.membership.meta.VdiEntry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -109,11 +108,12 @@ public final class SheepDaemon implements AutoCloseable {
             LocalPeerOps localPeer = new LocalPeerOps(store.objects(), io, epoch);
             PeerConnections peers = new PeerConnections(peerGroup, SheepClientConfig.of(PEER_TIMEOUT));
             opened.add(peers);
-            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(),
-                    vid -> copiesOf(cluster.metadata().state(), vid), localPeer, peers, PEER_TIMEOUT);
+            VdiCopies copies = new VdiCopies(cluster.metadata());
+            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(), copies,
+                    localPeer, peers, PEER_TIMEOUT);
             cluster.metadata().addListener((command, result, after) -> gateway.epochChanged());
             VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
-            VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC());
+            VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC(), copies);
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     STATS_PERIOD_SECONDS);
             opened.add(stats);
@@ -146,12 +146,6 @@ public final class SheepDaemon implements AutoCloseable {
             }
             throw new IOException("cannot join the cluster: " + e.getMessage(), e);
         }
-    }
-
-    /** The copy count of a VDI; the cluster default for a VDI being created (its inode is written first). */
-    private static int copiesOf(MetadataState state, int vid) {
-        return state.vdi(vid).map(VdiEntry::copies)
-                .orElse(state.format() == null ? 1 : state.format().copies());
     }
 
     /** The bound sheep protocol port. */
