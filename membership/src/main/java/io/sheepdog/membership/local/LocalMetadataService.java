@@ -129,6 +129,18 @@ public final class LocalMetadataService implements ClusterMetadataService {
     }
 
     @Override
+    public CompletableFuture<MetadataState> sync() {
+        // A node that sees a majority has applied every commit already (the log applies them synchronously).
+        synchronized (network) {
+            if (network.log().hasMajority(network.visibleTo(membership))) {
+                return CompletableFuture.completedFuture(metadata.state());
+            }
+        }
+        return CompletableFuture.failedFuture(new MetadataException(Outcome.NO_MAJORITY,
+                "cannot confirm the cluster metadata: no majority of the metadata group is reachable"));
+    }
+
+    @Override
     public CompletableFuture<MetadataState> submit(MetadataCommand command) {
         try {
             CommandResult r = network.log().submit(this, network.visibleTo(membership), command);

@@ -37,6 +37,15 @@ public interface ClusterMetadataService extends ClusterIdSource, AutoCloseable {
      */
     CompletableFuture<ClusterFormat> format(int copies, boolean strict);
 
+    /**
+     * A read barrier: completes with this node's state once it has applied every command committed anywhere before
+     * the call, so a read after it sees what other nodes changed a moment ago (a VDI created through another node
+     * whose commit this node has not applied yet). Costs a round trip to the metadata leader, so callers use it
+     * when the local state misses something, not on every read. Fails like {@link #submit} when this node cannot
+     * reach a majority (the local state is then all there is).
+     */
+    CompletableFuture<MetadataState> sync();
+
     /** Submits a command; completes with the state after it was applied here, or fails. */
     CompletableFuture<MetadataState> submit(MetadataCommand command);
 

@@ -21,6 +21,11 @@ public record CommandResult(Outcome outcome, String message, long version) {
         return new CommandResult(Outcome.OK, "", 0);
     }
 
+    /** The answer to the read barrier's query: nothing applied, the state is at {@code version}. */
+    public static CommandResult appliedVersion(long version) {
+        return new CommandResult(Outcome.OK, "", version);
+    }
+
     /** A rejection, version to be filled in by {@link ClusterMetadata}. */
     static CommandResult rejected(Outcome outcome, String message) {
         return new CommandResult(outcome, message, 0);

@@ -127,6 +127,11 @@ class LocalClusterTest {
                 .hasMessageContaining("1 of the 3");
         assertThat(nc.metadata().status().state()).isEqualTo(ClusterStatus.State.NO_MAJORITY);
         assertThat(nc.metadata().state().epochNumber()).isEqualTo(1);
+        // the read barrier: the majority is up to date, the minority cannot know what it missed
+        assertThat(na.metadata().sync().get().epochNumber()).isEqualTo(2);
+        assertThatThrownBy(() -> nc.metadata().sync().get())
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(MetadataException.class)
+                .satisfies(e -> assertThat(((MetadataException) e).outcome()).isEqualTo(Outcome.NO_MAJORITY));
         net.heal();
         Await.until(WAIT, () -> nc.metadata().state().epochNumber() == 3, () -> "c: " + nc.metadata().state());
         assertThat(nc.metadata().state().epochs()).isEqualTo(na.metadata().state().epochs());

@@ -36,4 +36,22 @@ class MetadataCodecTest {
         assertThatThrownBy(() -> MetadataCodec.decodeCommand(bad, 0, bad.length))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("corrupt");
     }
+
+    @Test
+    void theReadBarrierQueryIsNoCommand() {
+        byte[] q = MetadataCodec.appliedVersionQuery();
+        assertThat(MetadataCodec.isAppliedVersionQuery(q, 0, q.length)).isTrue();
+        byte[] framed = new byte[q.length + 4];
+        System.arraycopy(q, 0, framed, 2, q.length);
+        assertThat(MetadataCodec.isAppliedVersionQuery(framed, 2, q.length)).isTrue();
+        assertThat(MetadataCodec.isAppliedVersionQuery(framed, 1, q.length)).isFalse();
+        assertThatThrownBy(() -> MetadataCodec.decodeCommand(q, 0, q.length))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] command = MetadataCodec.encode(new MetadataCommand.DeleteVdi("x", 1));
+        assertThat(MetadataCodec.isAppliedVersionQuery(command, 0, command.length)).isFalse();
+        // a caller must not be able to change the query for everyone
+        q[0] = 'x';
+        byte[] again = MetadataCodec.appliedVersionQuery();
+        assertThat(MetadataCodec.isAppliedVersionQuery(again, 0, again.length)).isTrue();
+    }
 }

@@ -8,7 +8,11 @@ import io.sheepdog.nbd.ExportProvider;
 import java.util.List;
 import java.util.Optional;
 
-/** Exports every VDI under its name. Lookups are in-memory: the event loop never waits on disk here. */
+/**
+ * Exports every VDI under its name. Called on the event loop, which waits here, with a bound, for what it cannot
+ * answer from memory: the inode of a VDI not opened yet, and the read barrier for a name this node does not know
+ * (a VDI created through another node a moment ago; see {@link VdiService}).
+ */
 public final class VdiExportProvider implements ExportProvider {
     private final VdiService vdis;
 

@@ -33,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * The VDI service of a sheep. The VDI table is the replicated cluster metadata, the same on every node; inode
  * objects are ordinary (replicated) objects, loaded into an {@link InodeCache} on first use. Administrative calls
  * block (callers run them off the event loop); I/O calls are asynchronous.
+ *
+ * <p>This node applies a metadata commit a moment after the node that made it answered its client, so a VDI created
+ * through another node may be missing here for a few milliseconds. A name or id this node does not know is looked
+ * up again after a read barrier ({@link ClusterMetadataService#sync()}), which costs a round trip to the metadata
+ * leader; a name it knows costs nothing extra. Listing, creating and deleting always pass the barrier first.
  */
 public final class VdiService implements VdiOps, MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(VdiService.class);
     private static final long ADMIN_TIMEOUT_SECONDS = 120;
     /** How long an NBD handshake may wait for an inode to load. */
     private static final long OPEN_TIMEOUT_SECONDS = 10;
+    /** How long a lookup may wait for the read barrier before this node's own state answers. */
+    private static final long SYNC_TIMEOUT_SECONDS = 5;
     /** Sheepdog's limit on copies (SD_MAX_COPIES). */
     public static final int MAX_COPIES = 31;
 
@@ -67,7 +74,7 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     /** The inode of a working VDI by name, for the NBD export of that name; waits a bounded time for a load. */
     public Optional<Inode> inode(String name) {
-        Optional<VdiEntry> entry = metadata.state().workingVdi(name);
+        Optional<VdiEntry> entry = workingVdi(name);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -101,6 +108,9 @@ public final class VdiService implements VdiOps, MetadataListener {
             throw new SheepException(ResultCode.INVALID_PARAMS, "copies must be between 1 and " + MAX_COPIES);
         }
         synchronized (adminLock) {
+            // A VDI of this name created through another node a moment ago must be seen: its id would be the same,
+            // and writing our inode header would overwrite that VDI's inode.
+            state = synced();
             for (int attempt = 0; ; attempt++) {
                 if (state.workingVdi(name).isPresent()) {
                     throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already exists");
@@ -136,9 +146,9 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     @Override
     public List<VdiInfo> list() throws SheepException {
-        MetadataState state = requireFormatted();
+        requireFormatted();
         List<VdiInfo> out = new ArrayList<>();
-        for (VdiEntry e : state.vdisByName()) {
+        for (VdiEntry e : synced().vdisByName()) {
             try {
                 out.add(info(e, inodes.readMap(e).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
             } catch (ExecutionException | TimeoutException ex) {
@@ -154,7 +164,8 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     @Override
     public VdiInfo lookup(String name) throws SheepException {
-        VdiEntry e = requireFormatted().workingVdi(name).orElseThrow(() -> noVdi(name));
+        requireFormatted();
+        VdiEntry e = workingVdi(name).orElseThrow(() -> noVdi(name));
         return info(e, await(inodes.readMap(e), "read the inode of " + name));
     }
 
@@ -162,7 +173,7 @@ public final class VdiService implements VdiOps, MetadataListener {
     public void delete(String name) throws SheepException {
         requireFormatted();
         synchronized (adminLock) {
-            VdiEntry e = metadata.state().workingVdi(name).orElseThrow(() -> noVdi(name));
+            VdiEntry e = synced().workingVdi(name).orElseThrow(() -> noVdi(name));
             Inode inode = await(inodes.get(e), "load the inode of " + name);
             MetadataErrors.await(metadata.deleteVdi(name, e.vid()), "delete VDI " + name);
             inodes.remove(e.vid());
@@ -208,8 +219,34 @@ public final class VdiService implements VdiOps, MetadataListener {
         if (loaded != null) {
             return CompletableFuture.completedFuture(loaded);
         }
-        return metadata.state().vdi(vid).map(inodes::get)
-                .orElseGet(() -> CompletableFuture.failedFuture(noVdi(vid)));
+        Optional<VdiEntry> known = metadata.state().vdi(vid);
+        if (known.isPresent()) {
+            return inodes.get(known.get());
+        }
+        return metadata.sync().exceptionally(barrierFailed -> metadata.state())
+                .thenCompose(s -> s.vdi(vid).map(inodes::get)
+                        .orElseGet(() -> CompletableFuture.failedFuture(noVdi(vid))));
+    }
+
+    /** The working VDI {@code name}: from this node's state, or, if it is not there, after a read barrier. */
+    private Optional<VdiEntry> workingVdi(String name) {
+        Optional<VdiEntry> known = metadata.state().workingVdi(name);
+        return known.isPresent() ? known : synced().workingVdi(name);
+    }
+
+    /**
+     * The metadata after a read barrier: it holds every change committed anywhere before the call. If the barrier
+     * fails (no majority) or is slow, this node's own state, which is then all there is to know.
+     */
+    private MetadataState synced() {
+        try {
+            return metadata.sync().get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("metadata read barrier failed; answering from this node's state: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return metadata.state();
     }
 
     private MetadataState requireFormatted() throws SheepException {

@@ -35,7 +35,9 @@ import org.jgroups.protocols.raft.REDIRECT;
  * node in log order ({@link RaftStateMachine}). A node that cannot reach a majority has no leader: its commands
  * fail at once with {@link Outcome#NO_MAJORITY}, or with {@link Outcome#TIMEOUT} if the leader was lost while the
  * command was in flight. Results come back only after the command was also applied on this node, so a caller
- * reads its own writes.
+ * reads its own writes. The read barrier ({@link #sync()}) is a read-only request to the leader (jgroups-raft's
+ * {@code getAsync}: answered once a majority confirmed the leader, never logged) for the version it has applied,
+ * then the same wait until this node applied it.
  */
 final class RaftMetadataService implements ClusterMetadataService {
     private final RAFT raft;
@@ -107,6 +109,24 @@ final class RaftMetadataService implements ClusterMetadataService {
     }
 
     @Override
+    public CompletableFuture<MetadataState> sync() {
+        if (raft.isLeader() && raft.members().size() == 1) {
+            // The only voter: it applies every commit as it makes it (and a read-only request would wait for
+            // follower acknowledgements that never come).
+            return CompletableFuture.completedFuture(stateMachine.state());
+        }
+        byte[] query = MetadataCodec.appliedVersionQuery();
+        CompletableFuture<byte[]> sent;
+        try {
+            // A read-only request: the leader answers once a majority confirmed it still leads, nothing is logged.
+            sent = redirect.getAsync(query, 0, query.length);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(noMajority(e));
+        }
+        return appliedHere(sent);
+    }
+
+    @Override
     public CompletableFuture<MetadataState> submit(MetadataCommand command) {
         byte[] buf = MetadataCodec.encode(command);
         CompletableFuture<byte[]> sent;
@@ -115,6 +135,11 @@ final class RaftMetadataService implements ClusterMetadataService {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(noMajority(e));
         }
+        return appliedHere(sent);
+    }
+
+    /** The leader's answer (a {@link CommandResult}), then this node's state once it applied that version. */
+    private CompletableFuture<MetadataState> appliedHere(CompletableFuture<byte[]> sent) {
         long timeoutMs = config.commandTimeout().toMillis();
         return sent.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).handle((rsp, t) -> {
             if (t != null) {

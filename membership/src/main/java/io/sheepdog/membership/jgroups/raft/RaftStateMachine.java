@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Adapts {@link ClusterMetadata} to jgroups-raft: committed log entries (JSON commands) are applied in log order on
  * the Raft thread, and the encoded {@link CommandResult} goes back to the submitter. Snapshots are the JSON
  * {@link MetadataState}. Listeners are told on a dedicated thread, in order; callers can wait until a given state
- * version was applied here ({@link #awaitVersion}), which gives read-your-writes on followers.
+ * version was applied here ({@link #awaitVersion}), which gives read-your-writes on followers. The read barrier's
+ * query ({@link MetadataCodec#appliedVersionQuery()}) is answered with the applied version and changes nothing.
  */
 final class RaftStateMachine implements StateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RaftStateMachine.class);
@@ -64,6 +65,11 @@ final class RaftStateMachine implements StateMachine {
 
     @Override
     public byte[] apply(byte[] data, int offset, int length, boolean serializeResponse) {
+        if (MetadataCodec.isAppliedVersionQuery(data, offset, length)) {
+            // A read barrier (RAFT.getAsync, on the leader once a majority confirmed its leadership): answered from
+            // the state, which holds every commit up to the leader's commit index; changes nothing.
+            return MetadataCodec.encode(CommandResult.appliedVersion(metadata.state().version()));
+        }
         MetadataCommand command = MetadataCodec.decodeCommand(data, offset, length);
         CommandResult result = metadata.apply(command);
         MetadataState after = metadata.state();
