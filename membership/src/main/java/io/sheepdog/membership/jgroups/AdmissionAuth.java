@@ -15,7 +15,8 @@ import org.jgroups.protocols.pbcast.GMS;
 /**
  * JGroups {@link AUTH} that applies {@link Admission} to join and merge requests on the coordinator and, unlike
  * plain AUTH, sends the joiner the reason it was refused (its {@code connect} fails with it). Sits right below GMS.
- * The coordinator's own answers are not checked ({@code auth_coord=false}): the coordinator knows both sides.
+ * The coordinator's own answers are not checked ({@code auth_coord=false}): the coordinator knows both sides; nor
+ * are this node's own requests (a merge leader's MERGE_REQ to itself).
  */
 public final class AdmissionAuth extends AUTH {
     /** Protocol id, above the range JGroups and jgroups-raft use. */
@@ -51,6 +52,12 @@ public final class AdmissionAuth extends AUTH {
     @Override
     protected boolean handleAuthHeader(GMS.GmsHeader gmsHeader, AuthHeader authHeader, Message msg) {
         if (!needsAuthentication(msg, gmsHeader)) {
+            return true;
+        }
+        if (msg.getSrc() != null && msg.getSrc().equals(local_addr)) {
+            // This node's own request, by loopback: a merge leader sends MERGE_REQ to every subgroup coordinator,
+            // itself included. Its token never went over the wire (nothing was decoded from it), and there is
+            // nothing to check about ourselves; refusing it would cancel every merge this node leads.
             return true;
         }
         MemberInfo joiner = authHeader.getToken() instanceof AdmissionToken t ? t.joiner() : null;

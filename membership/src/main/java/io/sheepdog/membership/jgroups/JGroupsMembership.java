@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link Membership} on a JGroups channel ({@link JGroupsStack}). Each member's {@link MemberInfo} travels in its
- * JGroups address (an {@link ExtendedUUID}, {@link MemberCodec}), so a view alone tells every member where the
- * others are. Joiners are checked by {@link AdmissionAuth}; the coordinator broadcasts every refusal so that each
+ * JGroups address (an {@link ExtendedUUID} ordered by start time, {@link IncarnationAddress}), so a view alone
+ * tells every member where the others are. Joiners are checked by {@link AdmissionAuth}; the coordinator broadcasts every refusal so that each
  * member can list it.
  *
  * <p>Messages are {@code [topic (UTF)][payload]} byte messages on the channel, reliable and FIFO per sender.
@@ -104,8 +104,8 @@ public final class JGroupsMembership implements Membership {
             tp.getDiagnosticsHandler().setEnabled(false);
         }
         ch.name(config.self().hostPort());
-        ch.addAddressGenerator(() -> ExtendedUUID.randomUUID(config.self().hostPort())
-                .put(MemberCodec.KEY, MemberCodec.encode(selfInfo())));
+        ch.addAddressGenerator(() -> IncarnationAddress.create(config.self().hostPort(), selfInfo(),
+                System.currentTimeMillis()));
         ch.setReceiver(new ChannelReceiver());
         channel = ch;
         try {

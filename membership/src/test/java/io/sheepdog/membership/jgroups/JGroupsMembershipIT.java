@@ -13,6 +13,7 @@ import io.sheepdog.membership.testing.Await;
 import io.sheepdog.membership.testing.FreePorts;
 import io.sheepdog.membership.testing.TestCluster;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,6 +137,33 @@ class JGroupsMembershipIT {
                 .isInstanceOf(MembershipException.class).hasMessageContaining("not a member");
     }
 
+    /**
+     * Two groups that formed apart (here: b never hears of a, a started before b was up) become one through MERGE3.
+     * The merge leader asks every subgroup coordinator, itself included, and the admission check once refused the
+     * leader's own request, so no merge ever happened.
+     */
+    @Test
+    void groupsFoundedApartMergeIntoOne() throws Exception {
+        List<MembershipConfig> cs = TestCluster.tcp("merge", 2);
+        JGroupsMembership a = start(cs.get(0));
+        awaitSize(a, 1);
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        MembershipConfig alone = MembershipConfig.of(cs.get(1).self(), new MembershipConfig.TcpJoin(
+                        List.of(new InetSocketAddress(lo, cs.get(1).bindPort()))))
+                .withClusterName("merge").withBind(lo, cs.get(1).bindPort())
+                .withFailureDetection(TestCluster.FAST_FD).withJoinTimeout(Duration.ofMillis(1000));
+        JGroupsMembership b = start(alone);
+        assertThat(b.members()).extracting(MemberInfo::address).containsExactly(alone.self());
+        // MERGE3 looks for other groups every 5 to 15 s; the merge itself takes a few more.
+        Duration mergeWait = Duration.ofSeconds(45);
+        for (JGroupsMembership m : List.of(a, b)) {
+            Await.until(mergeWait, () -> m.members().size() == 2, () -> m.self().hostPort() + " sees " + m.members());
+        }
+        assertThat(addresses(a)).containsExactlyInAnyOrderElementsOf(addresses(b));
+        assertThat(a.refusals()).isEmpty();
+        assertThat(b.refusals()).isEmpty();
+    }
+
     @Test
     void incompatibleProtocolVersionIsRefusedWithAReasonOnBothSides() throws Exception {
         List<MembershipConfig> cs = TestCluster.tcp("versions", 3);
@@ -164,17 +192,17 @@ class JGroupsMembershipIT {
         awaitSize(a, 1);
         // Something else can still bind the same port on another local address: we did not take the wildcard.
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.2"), c.bindPort()));
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), c.bindPort()));
         }
         // The failure-detection socket too (membership port + 100).
         int fdPort = c.bindPort() + MembershipConfig.FD_PORT_OFFSET;
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.2"), fdPort));
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), fdPort));
         }
         for (int port : new int[] {c.bindPort(), fdPort}) {
             assertThatThrownBy(() -> {
                 try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-                    s.bind(new java.net.InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
+                    s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
                 }
             }).as("port %d is in use on 127.0.0.1", port).isInstanceOf(java.io.IOException.class);
         }

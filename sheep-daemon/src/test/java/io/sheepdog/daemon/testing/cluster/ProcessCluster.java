@@ -173,9 +173,9 @@ public final class ProcessCluster implements TestCluster {
 
     /**
      * Stops node {@code i} if it runs, waits until the running nodes no longer list it, then starts it again on the
-     * same store and ports and waits until it is ready. The wait matters after {@link #kill9}: a node restarted
-     * while the others still count its previous incarnation as a member founds a cluster of its own (see
-     * {@code QuickRestartIT}); {@code sheep(i).startAgain()} skips the wait.
+     * same store and ports and waits until it is ready: a restart after the others excluded the node (and, after
+     * {@link #kill9}, moved to an epoch without it). {@code sheep(i).startAgain()} restarts at once, before they
+     * may have noticed; {@code QuickRestartIT} covers both.
      */
     public void restart(int i) {
         closeClient(i);
