@@ -43,7 +43,6 @@ class ZonePlacementIT {
         Random random = new Random(seed);
         try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(5).copies(2).zones(ZONES).start()) {
             VdiInfo vdi = cluster.client(0).create("zoned", (long) OBJECTS * ObjectLayout.OBJECT_SIZE, 0);
-            // The other gateways learn of the VDI when they apply the metadata commit (see TestCluster#awaitVdi).
             cluster.awaitVdi("zoned");
             byte[][] blocks = new byte[OBJECTS][BLOCK];
             for (int i = 0; i < OBJECTS; i++) {

@@ -115,8 +115,8 @@ public final class ClusterAwait {
 
     /**
      * Waits until every node in {@code nodes} knows the VDI {@code name} (a lookup succeeds), all with the same id.
-     * A VDI created through one node reaches the others' metadata when they apply the Raft commit, which may be a
-     * moment after the creating node answered.
+     * (A node answers a lookup of a VDI created through another node at once; the wait is for nodes still
+     * starting.)
      *
      * @return the VDI as the first node sees it
      */

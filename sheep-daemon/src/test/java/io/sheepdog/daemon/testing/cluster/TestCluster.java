@@ -68,10 +68,7 @@ public interface TestCluster extends AutoCloseable {
         return ClusterAwait.epoch(runningEndpoints(), epoch, awaitTimeout());
     }
 
-    /**
-     * Waits until every running node knows the VDI {@code name}: a VDI created through one node may be unknown to
-     * the others for a moment (they apply the metadata commit after the creating node answered).
-     */
+    /** Waits until every running node answers a lookup of the VDI {@code name}, all with the same id. */
     default VdiInfo awaitVdi(String name) {
         return ClusterAwait.vdi(runningEndpoints(), name, awaitTimeout());
     }
