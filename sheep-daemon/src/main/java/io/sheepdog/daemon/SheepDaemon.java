@@ -17,6 +17,7 @@ import io.sheepdog.daemon.nbd.VdiExportProvider;
 import io.sheepdog.daemon.recovery.RecoveryManager;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
+import io.sheepdog.daemon.vdi.VdiCopies;
 import io.sheepdog.daemon.vdi.VdiIo;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.NodeAddress;
@@ -28,8 +29,6 @@ import io.sheepdog.membership.jgroups.raft.JGroupsRaftNode;
 import io.sheepdog.membership.meta.ClusterNode;
 import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.MetadataConfig;
-import io.sheepdog.membership.meta.MetadataState;
-import io.sheepdog.membership.meta.VdiEntry;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -117,9 +116,10 @@ public final class SheepDaemon implements AutoCloseable {
             LocalPeerOps localPeer = new LocalPeerOps(store.objects(), io, epoch);
             PeerConnections peers = new PeerConnections(peerGroup, SheepClientConfig.of(PEER_TIMEOUT));
             opened.add(peers);
-            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(),
-                    vid -> copiesOf(cluster.metadata().state(), vid), localPeer, peers, PEER_TIMEOUT);
-            RecoveryManager recovery = new RecoveryManager(placement, vid -> copiesOf(cluster.metadata().state(), vid),
+            VdiCopies copies = new VdiCopies(cluster.metadata());
+            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(), copies,
+                    localPeer, peers, PEER_TIMEOUT);
+            RecoveryManager recovery = new RecoveryManager(placement, copies,
                     localPeer, peers, store.objects(), store.metadata(), () -> serving(cluster), meters);
             opened.add(recovery);
             localPeer.gate(recovery);
@@ -132,7 +132,7 @@ public final class SheepDaemon implements AutoCloseable {
             // Also on a timer: a status change without a command (a majority regained) may allow a run to start.
             timer.scheduleWithFixedDelay(recovery::epochChanged, 0, 1, TimeUnit.SECONDS);
             VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
-            VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC());
+            VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC(), copies);
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     STATS_PERIOD_SECONDS);
             opened.add(stats);
@@ -174,12 +174,6 @@ public final class SheepDaemon implements AutoCloseable {
     private static boolean serving(ClusterNode cluster) {
         ClusterStatus.State s = cluster.metadata().status().state();
         return s == ClusterStatus.State.RUNNING || s == ClusterStatus.State.NO_MAJORITY;
-    }
-
-    /** The copy count of a VDI; the cluster default for a VDI being created (its inode is written first). */
-    private static int copiesOf(MetadataState state, int vid) {
-        return state.vdi(vid).map(VdiEntry::copies)
-                .orElse(state.format() == null ? 1 : state.format().copies());
     }
 
     /** The bound sheep protocol port. */

@@ -53,14 +53,20 @@ public final class VdiService implements VdiOps, MetadataListener {
     private final ObjectGateway gateway;
     private final VdiIo io;
     private final Clock clock;
+    private final VdiCopies copies;
     private final InodeCache inodes;
     private final Object adminLock = new Object();
 
-    public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, VdiIo io, Clock clock) {
+    /**
+     * @param copies the copy counts {@code gateway} places objects by; told of the VDIs this service creates
+     */
+    public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, VdiIo io, Clock clock,
+                      VdiCopies copies) {
         this.metadata = metadata;
         this.gateway = gateway;
         this.io = io;
         this.clock = clock;
+        this.copies = copies;
         this.inodes = new InodeCache(gateway);
         metadata.addListener(this);
     }
@@ -121,10 +127,12 @@ public final class VdiService implements VdiOps, MetadataListener {
                 }
                 VdiEntry entry = new VdiEntry(name, vid.getAsInt(), size, clock.millis(),
                         copies == 0 ? state.format().copies() : copies, 0, "", 0);
-                // The inode object first, durably; only then the table entry that makes the VDI exist.
-                await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), true, true),
-                        "write the inode of " + name);
+                // The inode object first, durably, on the replicas of the VDI's own copy count; only then the table
+                // entry that makes the VDI exist.
+                this.copies.creating(entry.vid(), entry.copies());
                 try {
+                    await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), true, true),
+                            "write the inode of " + name);
                     MetadataErrors.await(metadata.createVdi(entry), "create VDI " + name);
                 } catch (SheepException e) {
                     if (e.getCause() instanceof MetadataException me && me.outcome() == Outcome.VID_IN_USE
@@ -134,6 +142,8 @@ public final class VdiService implements VdiOps, MetadataListener {
                         continue;
                     }
                     throw e;
+                } finally {
+                    this.copies.created(entry.vid());
                 }
                 Inode inode = Inode.empty(entry);
                 inodes.put(inode);

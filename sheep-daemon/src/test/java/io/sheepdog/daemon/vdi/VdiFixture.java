@@ -41,7 +41,8 @@ final class VdiFixture implements AutoCloseable {
         LocalObjectGateway gateway = new LocalObjectGateway(objects, io,
                 () -> node.metadata().state().epochNumber());
         service = new VdiService(node.metadata(), gateway,
-                new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT), Clock.systemUTC());
+                new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT), Clock.systemUTC(),
+                new VdiCopies(node.metadata()));
     }
 
     /** A second service over the same store and metadata, as after a daemon restart. */
