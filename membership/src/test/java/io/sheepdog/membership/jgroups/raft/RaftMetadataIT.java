@@ -180,10 +180,6 @@ class RaftMetadataIT {
     }
 
     @Test
-    // Quarantined: fails now and then (1 of 4 full CI runs in session 1) with NO_MAJORITY after the restart. Suspect:
-    // a node drops the founding-member broadcast of RaftBootstrap when it arrives before its view includes the
-    // coordinator ("dropped message from non-member"), so it never joins the Raft group. See issue 4's note.
-    @Tag("flaky")
     void restartedClusterWaitsForTheNodesOfTheLastEpoch() throws Exception {
         startThree("wait");
         nodes.get(0).metadata().format(2, false).get(10, TimeUnit.SECONDS);
