@@ -3,12 +3,10 @@ package io.sheepdog.daemon.testing.cluster;
 import io.sheepdog.daemon.SheepConfig;
 import io.sheepdog.daemon.SheepDaemon;
 import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.membership.MembershipConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -40,19 +38,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-public final class MiniCluster implements TestCluster {
+public final class MiniCluster extends AbstractTestCluster {
     private static final Logger LOG = LoggerFactory.getLogger(MiniCluster.class);
 
-    private final MiniClusterBuilder options;
     private final List<SheepConfig> configs;
     private final SheepDaemon[] daemons;
-    private final SheepClient[] clients;
 
     private MiniCluster(MiniClusterBuilder options, List<SheepConfig> configs) {
-        this.options = options;
+        super(configs.size(), options.awaitTimeout);
         this.configs = List.copyOf(configs);
         this.daemons = new SheepDaemon[configs.size()];
-        this.clients = new SheepClient[configs.size()];
     }
 
     public static MiniClusterBuilder builder(Path baseDir) {
@@ -69,7 +64,7 @@ public final class MiniCluster implements TestCluster {
         MembershipConfig.TcpJoin discovery = MembershipConfig.TcpJoin.parse(String.join(",", membershipHosts));
         List<SheepConfig> configs = new ArrayList<>();
         for (int i = 0; i < b.nodes; i++) {
-            configs.add(new SheepConfig(b.baseDir.resolve("node" + i), loopback, ports[i][0], ports[i][1],
+            configs.add(new SheepConfig(b.dir.resolve("node" + i), loopback, ports[i][0], ports[i][1],
                     b.zoneOf(i), OptionalInt.empty(), b.ioThreads, discovery, b.failureDetection, b.readPolicy));
         }
         MiniCluster cluster = new MiniCluster(b, configs);
@@ -77,13 +72,7 @@ public final class MiniCluster implements TestCluster {
             for (int i = 0; i < b.nodes; i++) {
                 cluster.startNode(i);
             }
-            cluster.awaitMembers(b.nodes);
-            int copies = b.effectiveCopies();
-            if (copies > 0) {
-                cluster.client(0).format(copies, false, false);
-                cluster.awaitEpoch(1);
-                cluster.awaitStatus("running");
-            }
+            cluster.settle(b.nodes, b.effectiveCopies());
             return cluster;
         } catch (SheepException e) {
             cluster.close();
@@ -128,20 +117,6 @@ public final class MiniCluster implements TestCluster {
         return configs.get(i).storeDir();
     }
 
-    @Override
-    public SheepClient client(int i) throws SheepException {
-        daemon(i);
-        if (clients[i] == null || !clients[i].isOpen()) {
-            clients[i] = endpoint(i).connect();
-        }
-        return clients[i];
-    }
-
-    @Override
-    public Duration awaitTimeout() {
-        return options.awaitTimeout;
-    }
-
     /** Stops node {@code i} cleanly ({@link SheepDaemon#close()}); its store and ports stay its own. */
     public void stop(int i) {
         closeClient(i);
@@ -173,31 +148,9 @@ public final class MiniCluster implements TestCluster {
         daemons[i] = SheepDaemon.start(configs.get(i));
     }
 
-    private void closeClient(int i) {
-        if (clients[i] != null) {
-            clients[i].close();
-            clients[i] = null;
-        }
-    }
-
-    /** Stops every running node, the last one first. */
     @Override
-    public void close() {
-        RuntimeException first = null;
-        for (int i = size() - 1; i >= 0; i--) {
-            try {
-                stop(i);
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+    void closeNode(int i) {
+        stop(i);
     }
 
     @Override

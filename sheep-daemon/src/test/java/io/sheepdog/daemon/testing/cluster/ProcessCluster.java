@@ -4,7 +4,6 @@ import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.daemon.testing.process.SheepProcess;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,15 +29,12 @@ import java.util.concurrent.Executors;
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-public final class ProcessCluster implements TestCluster {
-    private final ProcessClusterBuilder options;
+public final class ProcessCluster extends AbstractTestCluster {
     private final List<SheepProcess> nodes;
-    private final SheepClient[] clients;
 
     private ProcessCluster(ProcessClusterBuilder options, List<SheepProcess> nodes) {
-        this.options = options;
+        super(nodes.size(), options.awaitTimeout);
         this.nodes = List.copyOf(nodes);
-        this.clients = new SheepClient[nodes.size()];
     }
 
     public static ProcessClusterBuilder builder(Path workDir) {
@@ -66,13 +62,7 @@ public final class ProcessCluster implements TestCluster {
         }
         ProcessCluster cluster = new ProcessCluster(b, starts.stream().map(CompletableFuture::join).toList());
         try {
-            cluster.awaitMembers(b.nodes);
-            int copies = b.effectiveCopies();
-            if (copies > 0) {
-                cluster.client(0).format(copies, false, false);
-                cluster.awaitEpoch(1);
-                cluster.awaitStatus("running");
-            }
+            cluster.settle(b.nodes, b.effectiveCopies());
             return cluster;
         } catch (SheepException e) {
             cluster.close();
@@ -92,7 +82,7 @@ public final class ProcessCluster implements TestCluster {
                 otherAddresses.add((b.network != null ? b.network.host(k) : SheepProcess.HOST) + ":" + ports[k][0]);
             }
         }
-        var builder = SheepProcess.builder(b.workDir.resolve("node" + node)).ports(ports[node][0], ports[node][1])
+        var builder = SheepProcess.builder(b.dir.resolve("node" + node)).ports(ports[node][0], ports[node][1])
                 .zone(b.zoneOf(node)).readyTimeout(b.awaitTimeout)
                 .daemonArgs(b.daemonArgs.toArray(String[]::new));
         if (b.network != null) {
@@ -143,22 +133,6 @@ public final class ProcessCluster implements TestCluster {
         return nodes.get(i).storeDir();
     }
 
-    @Override
-    public SheepClient client(int i) throws SheepException {
-        if (!isRunning(i)) {
-            throw new IllegalStateException("node " + i + " is not running");
-        }
-        if (clients[i] == null || !clients[i].isOpen()) {
-            clients[i] = endpoint(i).connect();
-        }
-        return clients[i];
-    }
-
-    @Override
-    public Duration awaitTimeout() {
-        return options.awaitTimeout;
-    }
-
     /** Kills node {@code i} with SIGKILL (nothing flushed, the others notice at once). */
     public void kill9(int i) {
         closeClient(i);
@@ -186,7 +160,7 @@ public final class ProcessCluster implements TestCluster {
         String member = endpoint(i).host() + ":" + endpoint(i).port();
         List<NodeEndpoint> others = runningEndpoints();
         if (!others.isEmpty()) {
-            Poll.until(this + " forgetting node " + i, options.awaitTimeout, whyNot -> {
+            Poll.until(this + " forgetting node " + i, awaitTimeout(), whyNot -> {
                 for (NodeEndpoint n : others) {
                     try (SheepClient c = n.connect()) {
                         if (c.nodes().stream().anyMatch(m -> (m.host() + ":" + m.port()).equals(member))) {
@@ -219,32 +193,10 @@ public final class ProcessCluster implements TestCluster {
         return all.toString();
     }
 
-    private void closeClient(int i) {
-        if (clients[i] != null) {
-            clients[i].close();
-            clients[i] = null;
-        }
-    }
-
-    /** Stops every node (SIGTERM, then SIGKILL), the last one first. */
+    /** Stops node {@code i} (SIGTERM, then SIGKILL). */
     @Override
-    public void close() {
-        RuntimeException first = null;
-        for (int i = size() - 1; i >= 0; i--) {
-            try {
-                closeClient(i);
-                nodes.get(i).close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+    void closeNode(int i) {
+        nodes.get(i).close();
     }
 
     @Override
