@@ -1,5 +1,6 @@
 package io.sheepdog.membership.jgroups;
 
+import io.sheepdog.membership.AbstractMembership;
 import io.sheepdog.membership.Admission;
 import io.sheepdog.membership.ClusterIdSource;
 import io.sheepdog.membership.MemberInfo;
@@ -7,8 +8,6 @@ import io.sheepdog.membership.Membership;
 import io.sheepdog.membership.MembershipConfig;
 import io.sheepdog.membership.MembershipEvents;
 import io.sheepdog.membership.MembershipException;
-import io.sheepdog.membership.MembershipListener;
-import io.sheepdog.membership.MessageHandler;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.Refusal;
@@ -49,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>Other protocols can be stacked on top ({@code top}), which is how the Raft metadata shares this channel; they
  * reach the channel through {@link #channel()}.
  */
-public final class JGroupsMembership implements Membership {
+public final class JGroupsMembership extends AbstractMembership {
     /** Topic of the refusal notices the coordinator broadcasts. */
     static final String REFUSED_TOPIC = "sd.refused";
     private static final Logger LOG = LoggerFactory.getLogger(JGroupsMembership.class);
@@ -58,7 +57,6 @@ public final class JGroupsMembership implements Membership {
     private final ClusterIdSource clusterIds;
     private final Supplier<List<Protocol>> top;
     private final String incarnation = UUID.randomUUID().toString();
-    private final MembershipEvents events;
     private final Map<Address, MemberInfo> byAddress = new ConcurrentHashMap<>();
     private volatile JChannel channel;
     private volatile boolean coordinator;
@@ -73,10 +71,10 @@ public final class JGroupsMembership implements Membership {
      * @param top creates the protocols to stack above the membership protocols, bottom first (called in start)
      */
     public JGroupsMembership(MembershipConfig config, ClusterIdSource clusterIds, Supplier<List<Protocol>> top) {
+        super(config.self().hostPort());
         this.config = Objects.requireNonNull(config, "config");
         this.clusterIds = Objects.requireNonNull(clusterIds, "clusterIds");
         this.top = top;
-        this.events = new MembershipEvents(config.self().hostPort());
     }
 
     /** The channel, for protocols stacked on top; null before start. */
@@ -146,8 +144,7 @@ public final class JGroupsMembership implements Membership {
         if (ch != null) {
             ch.close();
         }
-        events.reset();
-        events.close();
+        stopEvents();
     }
 
     @Override
@@ -161,28 +158,8 @@ public final class JGroupsMembership implements Membership {
     }
 
     @Override
-    public List<MemberInfo> members() {
-        return events.members();
-    }
-
-    @Override
     public boolean isCoordinator() {
         return coordinator;
-    }
-
-    @Override
-    public void addListener(MembershipListener listener) {
-        events.addListener(listener);
-    }
-
-    @Override
-    public void removeListener(MembershipListener listener) {
-        events.removeListener(listener);
-    }
-
-    @Override
-    public void onMessage(String topic, MessageHandler handler) {
-        events.onMessage(topic, handler);
     }
 
     @Override
@@ -202,11 +179,6 @@ public final class JGroupsMembership implements Membership {
     @Override
     public void broadcast(String topic, byte[] payload) throws MembershipException {
         sendTo(null, topic, payload);
-    }
-
-    @Override
-    public List<Refusal> refusals() {
-        return events.refusals();
     }
 
     private void sendTo(Address dest, String topic, byte[] payload) throws MembershipException {

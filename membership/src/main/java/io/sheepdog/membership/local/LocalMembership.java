@@ -1,13 +1,11 @@
 package io.sheepdog.membership.local;
 
+import io.sheepdog.membership.AbstractMembership;
 import io.sheepdog.membership.Admission;
 import io.sheepdog.membership.ClusterIdSource;
 import io.sheepdog.membership.MemberInfo;
 import io.sheepdog.membership.Membership;
-import io.sheepdog.membership.MembershipEvents;
 import io.sheepdog.membership.MembershipException;
-import io.sheepdog.membership.MembershipListener;
-import io.sheepdog.membership.MessageHandler;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.Refusal;
@@ -19,13 +17,12 @@ import java.util.UUID;
  * listeners on one thread in order, typed messages), with no sockets, so tests can script joins, leaves and
  * partitions deterministically.
  */
-public final class LocalMembership implements Membership {
+public final class LocalMembership extends AbstractMembership {
     private final LocalNetwork network;
     private final NodeAddress self;
     private final ClusterIdSource clusterIds;
     private final int protocolVersion;
     private final String incarnation = UUID.randomUUID().toString();
-    private final MembershipEvents events;
     private volatile boolean coordinator;
     private volatile boolean started;
     private volatile boolean closed;
@@ -35,11 +32,11 @@ public final class LocalMembership implements Membership {
     }
 
     public LocalMembership(LocalNetwork network, NodeAddress self, ClusterIdSource clusterIds, int protocolVersion) {
+        super(self.hostPort());
         this.network = network;
         this.self = self;
         this.clusterIds = clusterIds;
         this.protocolVersion = protocolVersion;
-        this.events = new MembershipEvents(self.hostPort());
     }
 
     @Override
@@ -60,8 +57,7 @@ public final class LocalMembership implements Membership {
             closed = true;
         }
         network.leave(this);
-        events.reset();
-        events.close();
+        stopEvents();
     }
 
     @Override
@@ -83,28 +79,8 @@ public final class LocalMembership implements Membership {
     }
 
     @Override
-    public List<MemberInfo> members() {
-        return events.members();
-    }
-
-    @Override
     public boolean isCoordinator() {
         return coordinator;
-    }
-
-    @Override
-    public void addListener(MembershipListener listener) {
-        events.addListener(listener);
-    }
-
-    @Override
-    public void removeListener(MembershipListener listener) {
-        events.removeListener(listener);
-    }
-
-    @Override
-    public void onMessage(String topic, MessageHandler handler) {
-        events.onMessage(topic, handler);
     }
 
     @Override
@@ -119,11 +95,6 @@ public final class LocalMembership implements Membership {
     public void broadcast(String topic, byte[] payload) throws MembershipException {
         checkRunning();
         network.deliver(this, null, topic, payload);
-    }
-
-    @Override
-    public List<Refusal> refusals() {
-        return events.refusals();
     }
 
     private void checkRunning() throws MembershipException {
