@@ -8,6 +8,7 @@ import io.sheepdog.collie.SizeConverter;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.client.SheepClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -18,12 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "write", description = "Copies stdin to a VDI at OFFSET (default 0), LEN bytes or until stdin ends.")
 public final class VdiWriteCommand extends CollieCommand {
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "Name of the VDI.")
-    private String name;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "OFFSET", converter = SizeConverter.class,
-            description = "Where to start, in bytes (suffixes K, M, G allowed; default 0).")
-    private Long offset;
+    @Mixin
+    private VdiRange range;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "LEN", converter = SizeConverter.class,
             description = "How many bytes to take from stdin (default: all of it).")
@@ -31,17 +28,9 @@ public final class VdiWriteCommand extends CollieCommand {
 
     @Override
     protected int run(SheepClient sheep, CollieIo io) throws Exception {
-        VdiInfo vdi = sheep.lookup(name);
-        long start = offset == null ? 0 : offset;
+        VdiInfo vdi = range.lookup(sheep, "write", length);
+        long start = range.start();
         long room = vdi.size() - start;
-        if (room < 0) {
-            throw new CollieException(ExitCodes.FAILURE, "write offset " + start + " is beyond the end of VDI "
-                    + name + " (" + vdi.size() + " bytes)");
-        }
-        if (length != null && length > room) {
-            throw new CollieException(ExitCodes.FAILURE, "cannot write " + length + " bytes at offset " + start
-                    + ": VDI " + name + " ends at " + vdi.size());
-        }
         long limit = length == null ? room : length;
         long written = new VdiTransfer(sheep, VdiTransfer.DEFAULT_WINDOW).write(vdi.vid(), start, limit, io.in());
         VdiTransfer.await(sheep.flush(vdi.vid()));
@@ -51,7 +40,7 @@ public final class VdiWriteCommand extends CollieCommand {
         }
         if (length == null && written == room && io.in().read() != -1) {
             throw new CollieException(ExitCodes.FAILURE, "stdin is longer than the " + room
-                    + " bytes from offset " + start + " to the end of VDI " + name + "; the first " + room
+                    + " bytes from offset " + start + " to the end of VDI " + range.name() + "; the first " + room
                     + " bytes were written");
         }
         return ExitCodes.SUCCESS;
