@@ -1,8 +1,6 @@
 package io.sheepdog.nbd.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
@@ -16,7 +14,7 @@ import java.util.List;
  * <p>A bad option magic or an option longer than {@link NbdProtocol#MAX_OPTION_DATA_LENGTH} is a
  * {@link NbdProtocolException}; the decoder then enters {@link State#BAD_MESSAGE} and discards all further input.
  */
-public final class NbdHandshakeDecoder extends ByteToMessageDecoder {
+public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDecoder.State> {
 
     /** Where the decoder is in the client's byte stream. */
     public enum State {
@@ -31,7 +29,6 @@ public final class NbdHandshakeDecoder extends ByteToMessageDecoder {
     }
 
     private final int maxOptionDataLength;
-    private State state = State.AWAIT_CLIENT_FLAGS;
     private int optionCode;
     private int optionLength;
 
@@ -42,32 +39,24 @@ public final class NbdHandshakeDecoder extends ByteToMessageDecoder {
 
     /** A decoder accepting options of up to {@code maxOptionDataLength} data bytes. */
     public NbdHandshakeDecoder(int maxOptionDataLength) {
+        super(State.AWAIT_CLIENT_FLAGS, State.BAD_MESSAGE);
         if (maxOptionDataLength < NbdProtocol.MAX_STRING_LENGTH + 8) {
             throw new IllegalArgumentException("maxOptionDataLength too small: " + maxOptionDataLength);
         }
         this.maxOptionDataLength = maxOptionDataLength;
     }
 
-    /** The current state. */
-    public State state() {
-        return state;
-    }
-
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (state == State.BAD_MESSAGE) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        if (state == State.AWAIT_CLIENT_FLAGS) {
+    void decodeStream(ByteBuf in, List<Object> out) {
+        if (state() == State.AWAIT_CLIENT_FLAGS) {
             if (in.readableBytes() < 4) {
                 return;
             }
             out.add(new NbdClientFlags(in.readInt()));
-            state = State.AWAIT_OPTION_HEADER;
+            state(State.AWAIT_OPTION_HEADER);
             return;
         }
-        if (state == State.AWAIT_OPTION_HEADER) {
+        if (state() == State.AWAIT_OPTION_HEADER) {
             if (in.readableBytes() < NbdProtocol.OPTION_HEADER_LENGTH) {
                 return;
             }
@@ -82,20 +71,14 @@ public final class NbdHandshakeDecoder extends ByteToMessageDecoder {
                         + " data bytes, more than " + maxOptionDataLength);
             }
             optionLength = (int) length;
-            state = State.AWAIT_OPTION_DATA;
+            state(State.AWAIT_OPTION_DATA);
         }
         // state is AWAIT_OPTION_DATA
         if (in.readableBytes() < optionLength) {
             return;
         }
         ByteBuf data = in.readSlice(optionLength);
-        state = State.AWAIT_OPTION_HEADER;
+        state(State.AWAIT_OPTION_HEADER);
         out.add(NbdOptionParser.parse(optionCode, data));
-    }
-
-    private NbdProtocolException fail(ByteBuf in, String reason) {
-        state = State.BAD_MESSAGE;
-        in.skipBytes(in.readableBytes());
-        return new NbdProtocolException(reason);
     }
 }

@@ -1,8 +1,6 @@
 package io.sheepdog.nbd.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
@@ -14,7 +12,7 @@ import java.util.List;
  * is in {@link State#BAD_MESSAGE} and discards everything (the stream cannot be resynchronised). Requests without a
  * payload (TRIM, WRITE_ZEROES, BLOCK_STATUS...) may have any 32-bit length: nothing is allocated for them.
  */
-public final class NbdRequestDecoder extends ByteToMessageDecoder {
+public final class NbdRequestDecoder extends NbdStreamDecoder<NbdRequestDecoder.State> {
 
     /** Where the decoder is in the client's byte stream. */
     public enum State {
@@ -27,7 +25,6 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
     }
 
     private final int maxPayload;
-    private State state = State.READ_HEADER;
     private int flags;
     private long cookie;
     private long offset;
@@ -39,6 +36,7 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
      * @param maxPayload the advertised maximum payload
      */
     public NbdRequestDecoder(int maxPayload) {
+        super(State.READ_HEADER, State.BAD_MESSAGE);
         if (maxPayload <= 0) {
             throw new IllegalArgumentException("maxPayload must be positive: " + maxPayload);
         }
@@ -46,18 +44,9 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
         setCumulator(COMPOSITE_CUMULATOR);
     }
 
-    /** The current state. */
-    public State state() {
-        return state;
-    }
-
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (state == State.BAD_MESSAGE) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        if (state == State.READ_HEADER) {
+    void decodeStream(ByteBuf in, List<Object> out) {
+        if (state() == State.READ_HEADER) {
             if (in.readableBytes() < NbdProtocol.REQUEST_HEADER_LENGTH) {
                 return;
             }
@@ -78,19 +67,13 @@ public final class NbdRequestDecoder extends ByteToMessageDecoder {
                 throw fail(in, "write payload of " + length + " bytes exceeds the maximum of " + maxPayload);
             }
             payloadLength = (int) length;
-            state = State.READ_PAYLOAD;
+            state(State.READ_PAYLOAD);
         }
         // state is READ_PAYLOAD
         if (in.readableBytes() < payloadLength) {
             return;
         }
-        state = State.READ_HEADER;
+        state(State.READ_HEADER);
         out.add(new NbdRequest.Write(cookie, flags, offset, in.readRetainedSlice(payloadLength)));
-    }
-
-    private NbdProtocolException fail(ByteBuf in, String reason) {
-        state = State.BAD_MESSAGE;
-        in.skipBytes(in.readableBytes());
-        return new NbdProtocolException(reason);
     }
 }
