@@ -4,59 +4,36 @@ import static io.sheepdog.store.ObjectLayout.BLOCK_SIZE;
 import static io.sheepdog.store.ObjectLayout.OBJECT_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A full disk fails writes with {@link NoSpaceException} and damages nothing stored. Runs on a 16 MiB tmpfs, so
- * only as root where mounting works; skipped otherwise.
+ * A full disk fails writes with {@link NoSpaceException} and damages nothing stored. Runs on a 16 MiB tmpfs
+ * ({@link SmallTmpfs}), so only as root where mounting works; skipped otherwise.
  */
 class DiskFullTest {
     private static final byte[] EARLY = TestBytes.random(1, 1 << 20);
     private static final long EARLY_OID = ObjectId.data(1, 0);
 
-    @TempDir
-    Path tmp;
-    private Path mnt;
-    private boolean mounted;
+    @RegisterExtension
+    final SmallTmpfs tmpfs = new SmallTmpfs("16m");
     private LocalStore store;
 
-    @BeforeEach
-    void mount() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
-        mnt = Files.createDirectory(tmp.resolve("tmpfs"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt.toString()) == 0,
-                "cannot mount a tmpfs here");
-        mounted = true;
-    }
-
     @AfterEach
-    void unmount() throws Exception {
-        try {
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            if (mounted) {
-                assertThat(run("umount", mnt.toString())).as("umount " + mnt).isZero();
-            }
+    void closeStore() throws Exception {
+        if (store != null) {
+            store.close();
         }
     }
 
     @Test
     void fullFileSystemFailsWritesAndKeepsEverythingStored() throws Exception {
-        store = LocalStore.open(mnt.resolve("store"), LocalStoreConfig.defaults().withReservedFreeBytes(0));
+        store = LocalStore.open(tmpfs.path().resolve("store"), LocalStoreConfig.defaults().withReservedFreeBytes(0));
         ObjectStore objects = store.objects();
         objects.write(EARLY_OID, 100, ByteBuffer.wrap(EARLY), 1, false);
         objects.flush();
@@ -82,14 +59,14 @@ class DiskFullTest {
         objects.write(EARLY_OID, 100, ByteBuffer.wrap(EARLY, 0, BLOCK_SIZE), 1, false);
 
         store.close();
-        store = LocalStore.open(mnt.resolve("store"), LocalStoreConfig.defaults().withReservedFreeBytes(0));
+        store = LocalStore.open(tmpfs.path().resolve("store"), LocalStoreConfig.defaults().withReservedFreeBytes(0));
         checkStored(store.objects(), filled);
     }
 
     @Test
     void reserveRefusesAllocatingWritesBeforeTheDiskIsFull() throws Exception {
         long reserve = 6L << 20;
-        store = LocalStore.open(mnt.resolve("store"), LocalStoreConfig.defaults().withReservedFreeBytes(reserve));
+        store = LocalStore.open(tmpfs.path().resolve("store"), LocalStoreConfig.defaults().withReservedFreeBytes(reserve));
         ObjectStore objects = store.objects();
         objects.write(EARLY_OID, 100, ByteBuffer.wrap(EARLY), 1, false);
         objects.write(ObjectId.data(2, 1), 0, ByteBuffer.wrap(content(ObjectId.data(2, 1))), 1, false);
@@ -115,13 +92,4 @@ class DiskFullTest {
         return TestBytes.random(oid, OBJECT_SIZE);
     }
 
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().transferTo(System.err);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
 }

@@ -3,11 +3,11 @@ package io.sheepdog.store.file;
 import static io.sheepdog.store.ObjectLayout.BLOCK_SIZE;
 import static io.sheepdog.store.ObjectLayout.OBJECT_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.store.NoSpaceException;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.SameBytes;
+import io.sheepdog.store.SmallTmpfs;
 import io.sheepdog.store.StoreException;
 import io.sheepdog.store.TestBytes;
 import io.sheepdog.store.rocksdb.RocksDatabase;
@@ -18,48 +18,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * With the free-space check off, the file system itself runs out of space in the middle of writes: they fail
- * with {@link NoSpaceException} and leave every stored object as it was. 16 MiB tmpfs; root only, else skipped.
+ * with {@link NoSpaceException} and leave every stored object as it was. 16 MiB tmpfs ({@link SmallTmpfs}); root
+ * only, else skipped.
  */
 class FileSystemFullTest {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemFullTest.class);
     private static final long EARLY_OID = ObjectId.data(1, 0);
     private static final byte[] EARLY = TestBytes.random(1, 8 * BLOCK_SIZE);
 
-    @TempDir
-    Path tmp;
-    private Path mnt;
-    private boolean mounted;
+    @RegisterExtension
+    final SmallTmpfs tmpfs = new SmallTmpfs("16m");
     private RocksDatabase db;
     private FileObjectStore store;
 
-    @BeforeEach
-    void mount() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
-        mnt = Files.createDirectory(tmp.resolve("tmpfs"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt.toString()) == 0,
-                "cannot mount a tmpfs here");
-        mounted = true;
-    }
-
     @AfterEach
-    void unmount() throws Exception {
-        try {
-            closeStore();
-        } finally {
-            if (mounted) {
-                assertThat(run("umount", mnt.toString())).as("umount " + mnt).isZero();
-            }
-        }
+    void closeAll() throws Exception {
+        closeStore();
     }
 
     @Test
@@ -106,7 +88,7 @@ class FileSystemFullTest {
         openStore(true);
         store.write(EARLY_OID, 0, ByteBuffer.wrap(EARLY), 1, false);
         store.flush();
-        Path filler = fillUp(mnt.resolve("filler"));
+        Path filler = fillUp(tmpfs.path().resolve("filler"));
 
         // Enough attempts for the index's write-ahead log to need a new page, so that RocksDB fails too.
         for (int i = 0; i < 100; i++) {
@@ -164,8 +146,8 @@ class FileSystemFullTest {
     }
 
     private void openStore(boolean create) throws StoreException {
-        db = RocksDatabase.open(mnt.resolve("meta"), create);
-        store = FileObjectStore.open(mnt.resolve("obj"), new RocksObjectIndex(db), create, 16, -1);
+        db = RocksDatabase.open(tmpfs.path().resolve("meta"), create);
+        store = FileObjectStore.open(tmpfs.path().resolve("obj"), new RocksObjectIndex(db), create, 16, -1);
     }
 
     private void closeStore() throws StoreException {
@@ -179,13 +161,4 @@ class FileSystemFullTest {
         }
     }
 
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().transferTo(System.err);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
-    }
 }
