@@ -1,16 +1,14 @@
 package io.sheepdog.nbd.memory;
 
-import io.netty.buffer.ByteBuf;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.ExportProvider;
-import io.sheepdog.nbd.Extent;
+import io.sheepdog.nbd.ForwardingBlockDevice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -56,60 +54,14 @@ public final class MemoryExportProvider implements ExportProvider {
         return openDevices.get();
     }
 
-    /** Delegates everything but {@link #close()}, which is counted once. */
-    private static final class ConnectionView implements BlockDevice {
-        private final BlockDevice device;
+    /** Passes everything but {@link #close()}, which is counted once and not passed on. */
+    private static final class ConnectionView extends ForwardingBlockDevice {
         private final AtomicInteger open;
         private final AtomicBoolean closed = new AtomicBoolean();
 
         ConnectionView(BlockDevice device, AtomicInteger open) {
-            this.device = device;
+            super(device);
             this.open = open;
-        }
-
-        @Override
-        public long size() {
-            return device.size();
-        }
-
-        @Override
-        public boolean readOnly() {
-            return device.readOnly();
-        }
-
-        @Override
-        public boolean multiConn() {
-            return device.multiConn();
-        }
-
-        @Override
-        public CompletableFuture<ByteBuf> read(long offset, int length) {
-            return device.read(offset, length);
-        }
-
-        @Override
-        public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-            return device.write(offset, data, fua);
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return device.flush();
-        }
-
-        @Override
-        public CompletableFuture<Void> trim(long offset, long length, boolean fua) {
-            return device.trim(offset, length, fua);
-        }
-
-        @Override
-        public CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole, boolean fua) {
-            return device.writeZeroes(offset, length, noHole, fua);
-        }
-
-        @Override
-        public CompletableFuture<List<Extent>> blockStatus(long offset, long length) {
-            return device.blockStatus(offset, length);
         }
 
         @Override

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.sheepdog.nbd.BlockDevice;
-import io.sheepdog.nbd.Extent;
+import io.sheepdog.nbd.ForwardingBlockDevice;
 import io.sheepdog.nbd.memory.MemoryBlockDevice;
 import io.sheepdog.nbd.memory.MemoryExportProvider;
 import io.sheepdog.nbd.testutil.NbdTestClient;
@@ -240,18 +240,12 @@ class NbdServerTest {
     }
 
     /** Holds reads at offset 0 until the gate opens; everything else goes straight through. */
-    private static final class GatedDevice implements BlockDevice {
-        private final BlockDevice device;
+    private static final class GatedDevice extends ForwardingBlockDevice {
         private final CompletableFuture<Void> gate;
 
         GatedDevice(BlockDevice device, CompletableFuture<Void> gate) {
-            this.device = device;
+            super(device);
             this.gate = gate;
-        }
-
-        @Override
-        public long size() {
-            return device.size();
         }
 
         @Override
@@ -266,32 +260,8 @@ class NbdServerTest {
 
         @Override
         public CompletableFuture<ByteBuf> read(long offset, int length) {
-            return offset == 0 ? gate.thenCompose(v -> device.read(offset, length)) : device.read(offset, length);
-        }
-
-        @Override
-        public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-            return device.write(offset, data, fua);
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return device.flush();
-        }
-
-        @Override
-        public CompletableFuture<Void> trim(long offset, long length, boolean fua) {
-            return device.trim(offset, length, fua);
-        }
-
-        @Override
-        public CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole, boolean fua) {
-            return device.writeZeroes(offset, length, noHole, fua);
-        }
-
-        @Override
-        public CompletableFuture<List<Extent>> blockStatus(long offset, long length) {
-            return device.blockStatus(offset, length);
+            return offset == 0 ? gate.thenCompose(v -> delegate().read(offset, length))
+                    : delegate().read(offset, length);
         }
     }
 }
