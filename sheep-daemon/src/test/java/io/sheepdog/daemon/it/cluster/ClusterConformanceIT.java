@@ -1,15 +1,12 @@
 package io.sheepdog.daemon.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.NodeEndpoint;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ConformanceScript;
-import io.sheepdog.daemon.testing.process.ExternalCommand;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -18,12 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shared NBD conformance script passes through node 2 of a three-node cluster (copies = 2) for a VDI created
  * through node 0: node 2 is the gateway of every request and holds only some of the objects, so reads and writes
- * also cross to the other replicas. The script's location comes from the system property
- * {@value #SCRIPT_PROPERTY}; the test is skipped when the script or the client tools are missing.
+ * also cross to the other replicas. The test is skipped when the script ({@link ConformanceScript}) or the client
+ * tools are missing.
  */
 @Tag("cluster")
 class ClusterConformanceIT {
-    static final String SCRIPT_PROPERTY = "nbd.conformance.script";
     private static final String VDI = "conformance";
     private static final long SIZE = 256L << 20;
 
@@ -32,12 +28,7 @@ class ClusterConformanceIT {
 
     @Test
     void nbdConformanceScriptPassesThroughANodeOtherThanTheCreator() throws Exception {
-        Path script = Path.of(System.getProperty(SCRIPT_PROPERTY, "../../shared/nbd/nbd-conformance.sh"))
-                .toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(script), () -> "no conformance script at " + script);
-        for (String tool : new String[] {"qemu-img", "qemu-io", "nbdinfo"}) {
-            assumeTrue(ExternalCommand.isOnPath(tool), () -> tool + " is not installed");
-        }
+        Path script = ConformanceScript.require();
         try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(3).copies(2).start()) {
             VdiInfo created = cluster.client(0).create(VDI, SIZE, 0);
             assertThat(cluster.awaitVdi(VDI).vid()).isEqualTo(created.vid());
@@ -47,9 +38,7 @@ class ClusterConformanceIT {
             if (!r.succeeded()) {
                 System.out.println(cluster.logTails());
             }
-            assertThat(r.timedOut()).as(r.describe()).isFalse();
-            assertThat(r.lastLine()).as(r.describe()).matches("\\d+ passed, 0 failed\\b.*");
-            assertThat(r.exitCode()).as(r.describe()).isZero();
+            ConformanceScript.assertPassed(r);
             assertThat(cluster.logs()).as("Netty leak reports in the daemon logs").doesNotContain("LEAK:");
         }
     }
