@@ -47,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -410,25 +411,38 @@ class SheepClientServerTest {
         }
     }
 
+    /**
+     * Something that is not this version's sheep, on a thread named {@code name}: takes the first connection to
+     * {@code server}, reads one request header, writes {@code reply} of it, and waits until the client closes.
+     */
+    private void answerOnce(ServerSocket server, String name, UnaryOperator<byte[]> reply) {
+        Thread answer = new Thread(() -> {
+            try (Socket s = server.accept()) {
+                byte[] request = s.getInputStream().readNBytes(SheepProtocol.HEADER_SIZE);
+                s.getOutputStream().write(reply.apply(request));
+                s.getInputStream().read();
+            } catch (IOException e) {
+                // The client closed first; nothing to check here.
+            }
+        }, name);
+        answer.start();
+        closeables.add(() -> answer.join(TIMEOUT.toMillis()));
+    }
+
     @Test
     void sheepSpeakingAnotherVersionFailsTheCallWithVerMismatch() throws Exception {
         try (ServerSocket old = new ServerSocket(0)) {
-            Thread answer = new Thread(() -> {
-                try (Socket s = old.accept()) {
-                    byte[] request = s.getInputStream().readNBytes(SheepProtocol.HEADER_SIZE);
-                    ByteBuf reply = Unpooled.buffer(SheepProtocol.HEADER_SIZE);
+            answerOnce(old, "old-sheep", request -> {
+                ByteBuf reply = Unpooled.buffer(SheepProtocol.HEADER_SIZE);
+                try {
                     reply.writeBytes(request);
                     reply.setByte(SheepProtocol.OFFSET_VERSION, 2);
                     reply.setShort(SheepProtocol.OFFSET_FLAGS, SheepProtocol.FLAG_RESPONSE);
-                    s.getOutputStream().write(ByteBufUtil.getBytes(reply));
+                    return ByteBufUtil.getBytes(reply);
+                } finally {
                     reply.release();
-                    s.getInputStream().read();
-                } catch (IOException e) {
-                    // The client closed first; nothing to check here.
                 }
-            }, "old-sheep");
-            answer.start();
-            closeables.add(() -> answer.join(TIMEOUT.toMillis()));
+            });
             SheepClient client = connect(old.getLocalPort());
             assertThatThrownBy(client::nodes).isInstanceOfSatisfying(SheepException.class, e -> {
                 assertThat(e.result()).isEqualTo(ResultCode.VER_MISMATCH);
@@ -442,17 +456,8 @@ class SheepClientServerTest {
     @Test
     void somethingElseAtTheAddressIsANetworkError() throws Exception {
         try (ServerSocket http = new ServerSocket(0)) {
-            Thread answer = new Thread(() -> {
-                try (Socket s = http.accept()) {
-                    s.getInputStream().readNBytes(SheepProtocol.HEADER_SIZE);
-                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    s.getInputStream().read();
-                } catch (IOException e) {
-                    // The client closed first; nothing to check here.
-                }
-            }, "not-a-sheep");
-            answer.start();
-            closeables.add(() -> answer.join(TIMEOUT.toMillis()));
+            answerOnce(http, "not-a-sheep",
+                    request -> "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             SheepClient client = connect(http.getLocalPort());
             assertThatThrownBy(client::list).isInstanceOfSatisfying(SheepException.class, e -> {
                 assertThat(e.result()).isEqualTo(ResultCode.NETWORK_ERROR);
