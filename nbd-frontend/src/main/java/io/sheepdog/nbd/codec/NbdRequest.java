@@ -76,39 +76,32 @@ public sealed interface NbdRequest {
         }
     }
 
-    /** NBD_CMD_DISC: finish in-flight requests, then close. */
-    record Disconnect(long cookie, int flags) implements NbdRequest {
+    /** A request whose offset and length fields are reserved: both read as zero. */
+    sealed interface Unranged extends NbdRequest permits Disconnect, Flush {
         @Override
-        public int type() {
-            return NbdCommand.DISC.code();
-        }
-
-        @Override
-        public long offset() {
+        default long offset() {
             return 0;
         }
 
         @Override
-        public long length() {
+        default long length() {
             return 0;
         }
     }
 
+    /** NBD_CMD_DISC: finish in-flight requests, then close. */
+    record Disconnect(long cookie, int flags) implements Unranged {
+        @Override
+        public int type() {
+            return NbdCommand.DISC.code();
+        }
+    }
+
     /** NBD_CMD_FLUSH (offset and length are reserved and ignored). */
-    record Flush(long cookie, int flags) implements NbdRequest {
+    record Flush(long cookie, int flags) implements Unranged {
         @Override
         public int type() {
             return NbdCommand.FLUSH.code();
-        }
-
-        @Override
-        public long offset() {
-            return 0;
-        }
-
-        @Override
-        public long length() {
-            return 0;
         }
     }
 

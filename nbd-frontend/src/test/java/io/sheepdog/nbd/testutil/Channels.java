@@ -38,17 +38,7 @@ public final class Channels {
             channel.flushOutbound();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Object msg;
-        while ((msg = channel.readOutbound()) != null) {
-            try {
-                ByteBuf buf = (ByteBuf) msg;
-                byte[] b = new byte[buf.readableBytes()];
-                buf.getBytes(buf.readerIndex(), b);
-                out.writeBytes(b);
-            } finally {
-                ReferenceCountUtil.release(msg);
-            }
-        }
+        outboundBuffers(channel).forEach(out::writeBytes);
         return out.toByteArray();
     }
 
