@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * block (callers run them off the event loop); I/O calls are asynchronous.
  *
  * <p>This node applies a metadata commit a moment after the node that made it answered its client, so a VDI created
- * through another node may be missing here for a few milliseconds. A name or id this node does not know is looked
- * up again after a read barrier ({@link ClusterMetadataService#sync()}), which costs a round trip to the metadata
- * leader; a name it knows costs nothing extra. Listing, creating and deleting always pass the barrier first.
+ * through another node may be missing here for a few milliseconds. A name or id this node does not know, or a format
+ * it has not seen, is looked up again after a read barrier ({@link ClusterMetadataService#sync()}), which costs a
+ * round trip to the metadata leader; what it knows costs nothing extra. Listing, creating and deleting always pass
+ * the barrier first.
  */
 public final class VdiService implements VdiOps, MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(VdiService.class);
@@ -261,6 +262,11 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     private MetadataState requireFormatted() throws SheepException {
         MetadataState state = metadata.state();
+        if (state.format() == null) {
+            // Formatted through another node a moment ago? (Before the first format there is no metadata leader,
+            // and the barrier fails at once.)
+            state = synced();
+        }
         if (state.format() == null) {
             throw new SheepException(ResultCode.NOT_FORMATTED,
                     "the cluster is not formatted yet: run 'collie cluster format'");
