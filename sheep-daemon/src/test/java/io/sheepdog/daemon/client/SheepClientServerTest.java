@@ -313,14 +313,7 @@ class SheepClientServerTest {
                 return List.of();
             }
         };
-        VdiOps holding = new ForwardingVdiOps(sheep) {
-            @Override
-            public CompletableFuture<ByteBuf> read(int v, long offset, int length) {
-                CompletableFuture<ByteBuf> f = new CompletableFuture<>();
-                held.add(f);
-                return f;
-            }
-        };
+        VdiOps holding = holdingReads(held);
         SheepServer server = new SheepServer(SheepServerConfig.of("127.0.0.1", 0), blockingCluster, holding);
         int port = server.start();
         SheepClient client = connect(port);
@@ -367,14 +360,7 @@ class SheepClientServerTest {
     void requestWithoutAnswerTimesOut() throws Exception {
         sheep.format(1, false, false);
         List<CompletableFuture<ByteBuf>> held = new CopyOnWriteArrayList<>();
-        VdiOps holding = new ForwardingVdiOps(sheep) {
-            @Override
-            public CompletableFuture<ByteBuf> read(int v, long offset, int length) {
-                CompletableFuture<ByteBuf> f = new CompletableFuture<>();
-                held.add(f);
-                return f;
-            }
-        };
+        VdiOps holding = holdingReads(held);
         int port = serve(sheep, holding);
         SheepClient client = SheepClient.connect("127.0.0.1", port,
                 new SheepClientConfig(TIMEOUT, Duration.ofMillis(200), 64 << 20));
@@ -409,6 +395,18 @@ class SheepClientServerTest {
         } finally {
             r.release();
         }
+    }
+
+    /** The fake sheep's VDI service, except that reads never complete: their futures are added to {@code held}. */
+    private VdiOps holdingReads(List<CompletableFuture<ByteBuf>> held) {
+        return new ForwardingVdiOps(sheep) {
+            @Override
+            public CompletableFuture<ByteBuf> read(int v, long offset, int length) {
+                CompletableFuture<ByteBuf> f = new CompletableFuture<>();
+                held.add(f);
+                return f;
+            }
+        };
     }
 
     /**
