@@ -61,6 +61,12 @@ public final class SheepDaemon implements AutoCloseable {
     private static final long STATS_PERIOD_SECONDS = 10;
     /** How long a request to a peer, or a wait for the epochs to agree, may take. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a gateway request may take in all, retries under new epochs included: longer than one peer request,
+     * so that a replica request cut off by a partition (answered by nothing until PEER_TIMEOUT) is retried under the
+     * epoch that no longer has the unreachable node, instead of failing the client's write.
+     */
+    private static final Duration GATEWAY_TIMEOUT = PEER_TIMEOUT.multipliedBy(2);
     private static final int PEER_THREADS = 2;
 
     private final SheepConfig config;
@@ -118,7 +124,7 @@ public final class SheepDaemon implements AutoCloseable {
             opened.add(peers);
             VdiCopies copies = new VdiCopies(cluster.metadata());
             ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(), copies,
-                    localPeer, peers, PEER_TIMEOUT);
+                    localPeer, peers, GATEWAY_TIMEOUT);
             RecoveryManager recovery = new RecoveryManager(placement, copies,
                     localPeer, peers, store.objects(), store.metadata(), () -> serving(cluster), meters);
             opened.add(recovery);

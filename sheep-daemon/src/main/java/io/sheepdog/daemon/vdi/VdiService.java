@@ -8,6 +8,7 @@ import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.cluster.MetadataErrors;
 import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.membership.meta.ClusterMetadataService;
+import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.CommandResult;
 import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataException;
@@ -100,6 +101,17 @@ public final class VdiService implements VdiOps, MetadataListener {
         return io;
     }
 
+    /**
+     * Fails at once where no metadata change can be committed (this node reaches no majority), before an inode is
+     * written for a VDI that could never be registered: that write would wait for unreachable replicas first.
+     */
+    private void requireMajority(String what) throws SheepException {
+        ClusterStatus status = metadata.status();
+        if (status.state() == ClusterStatus.State.NO_MAJORITY) {
+            throw new SheepException(ResultCode.HALT, "cannot " + what + ": " + status.describe());
+        }
+    }
+
     @Override
     public VdiInfo create(String name, long size, int copies) throws SheepException {
         MetadataState state = requireFormatted();
@@ -114,6 +126,7 @@ public final class VdiService implements VdiOps, MetadataListener {
         if (copies < 0 || copies > MAX_COPIES) {
             throw new SheepException(ResultCode.INVALID_PARAMS, "copies must be between 1 and " + MAX_COPIES);
         }
+        requireMajority("create VDI " + name);
         synchronized (adminLock) {
             // A VDI of this name created through another node a moment ago must be seen: its id would be the same,
             // and writing our inode header would overwrite that VDI's inode.
