@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sheep [options] STORE_DIR}: runs one storage daemon in the foreground until SIGTERM or SIGINT.
+ * {@code sheep [options] STORE_DIR}: runs one storage daemon in the foreground until SIGTERM or SIGINT, or until
+ * the cluster is shut down ({@code collie cluster shutdown}; the daemon stops itself and the process exits 0).
  * Logging is configured from the options before the first logger exists, so no logger is created at class load.
  */
 @Command(name = "sheep", mixinStandardHelpOptions = true, version = "sheep 0.1.0",
@@ -32,8 +33,9 @@ import picocli.CommandLine.Parameters;
             "Without --join or --multicast it forms a cluster of its own that other sheep can join;",
             "format a new cluster once with 'collie cluster format'."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped cleanly ('collie cluster shutdown', or SIGTERM)",
-            "1:could not start (the message says why)", "64:bad usage"},
+        exitCodeList = {"0:stopped cleanly by 'collie cluster shutdown'",
+            "1:could not start (the message says why)", "64:bad usage",
+            "143:stopped cleanly by SIGTERM (130 by SIGINT)"},
         sortOptions = false)
 public final class SheepMain implements Callable<Integer> {
 
