@@ -133,6 +133,9 @@ bench_machine() {
         "$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" "$(uname -r)"
 }
 
+# bench_load -> the load averages (1, 5, 15 minutes): other work on the machine skews every figure.
+bench_load() { cut -d' ' -f1-3 /proc/loadavg; }
+
 # bench_disk DIR -> the device, file system type and free space DIR lives on.
 bench_disk() {
     df -hT "$1" | awk 'NR == 2 { printf "%s (%s, %s free)", $1, $2, $5 }'
