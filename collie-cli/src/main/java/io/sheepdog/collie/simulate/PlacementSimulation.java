@@ -136,7 +136,9 @@ public final class PlacementSimulation {
 
     private double nanosPerLookup(HashRing ring) {
         long sink = 0;
-        for (int i = 0; i < WARM_UP_LOOKUPS; i++) {
+        // At most a few passes over small sets: enough to compile the lookup, without dominating a small run.
+        int warmUp = (int) Math.min(WARM_UP_LOOKUPS, 4L * oids.length);
+        for (int i = 0; i < warmUp; i++) {
             sink += ring.placementIndexes(oids[i % oids.length], settings.copies())[0];
         }
         long start = System.nanoTime();

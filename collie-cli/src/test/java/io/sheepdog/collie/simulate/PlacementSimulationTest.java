@@ -44,7 +44,7 @@ class PlacementSimulationTest {
 
     @Test
     void figuresMatchARecomputationOverTheRing() {
-        SimulationSettings settings = new SimulationSettings(20_000, 2, 32, 3, 7);
+        SimulationSettings settings = new SimulationSettings(10_000, 2, 32, 3, 7);
         int n = 5;
         SimulatedCluster result = new PlacementSimulation(settings, step -> { }).run(n);
 
