@@ -69,6 +69,8 @@ bench_start_cluster() {
     for ((try = 1; try <= 3; try++)); do
         BENCH_PORT=$(bench_free_base 20000 "$nodes" 0 "$SD_MEMBERSHIP_OFFSET" "$SD_FD_OFFSET")
         BENCH_NBD_PORT=$(bench_free_base 12000 "$nodes" 0)
+        # At exit (in this order): stop the daemons, then keep their logs beside LOG, as the data may be removed.
+        bench_on_exit bench_keep_logs "$dir" "$(dirname "$log")/$(basename "$dir")"
         bench_on_exit "$SHEEPDOG_ROOT/scripts/stop-sheepdog" --dir "$dir" --timeout 20
         if "$SHEEPDOG_ROOT/scripts/start-sheepdog" --dir "$dir" --nodes "$nodes" --copies "$copies" \
                 --vdi "$vdi" --size "$size" --port-base "$BENCH_PORT" --nbd-port-base "$BENCH_NBD_PORT" \
@@ -79,6 +81,21 @@ bench_start_cluster() {
         sd_note "a port was taken meanwhile; trying other ports"
     done
     sd_die "could not start a $nodes-node cluster; see $log"
+}
+
+# bench_keep_logs DIR PREFIX: copies the daemon logs DIR/sheep<i>.log to PREFIX-sheep<i>.log.
+bench_keep_logs() {
+    local f
+    for f in "$1"/sheep*.log; do
+        [ -e "$f" ] && cp "$f" "$2-${f##*/}"
+    done
+    return 0
+}
+
+# bench_alive PID...: true if every PID is a running process.
+bench_alive() {
+    local pid
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null || return 1; done
 }
 
 # bench_cluster_pids DIR -> the PIDs of the cluster's daemons, node 0 first, one per line.
