@@ -29,8 +29,12 @@ AREAS = [
 
 
 def name(frame):
+    """class.method, with dots (JFR spells most classes with slashes) and lambda classes folded to one name."""
     m = frame["method"]
-    return "%s.%s" % (m["type"]["name"], m["name"])
+    cls = m["type"]["name"].replace("/", ".")
+    if "$$Lambda" in cls:
+        cls = cls[:cls.index("$$Lambda")] + "$$Lambda"
+    return "%s.%s" % (cls, m["name"])
 
 
 def main():
