@@ -81,6 +81,8 @@ def nbd(results):
         head.append(label)
         if s != REFERENCE and s != "nbdkit-memory":
             head.append("ratio")
+        if s == "nbdkit-memory":
+            head.append("sheep1 / nbdkit")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     rows = [(w, metric(w)[1], lambda s, w=w: med(runs, (s, w))) for w in WORKLOADS]
@@ -93,9 +95,12 @@ def nbd(results):
             cells.append(fmt(v))
             if s != REFERENCE and s != "nbdkit-memory":
                 cells.append(fmt_ratio(ratio(v, ref)))
+            if s == "nbdkit-memory":
+                cells.append(fmt_ratio(ratio(value("sheep1"), v)))
         print("| " + " | ".join(cells) + " |")
     print()
-    print("Medians over %d round(s); ratio = this server / qemu-nbd." % max([len(v) for v in runs.values()] or [0]))
+    print("Medians over %d round(s); ratio = this server / qemu-nbd; sheep1 / nbdkit = the 1-node cluster / nbdkit memory."
+          % max([len(v) for v in runs.values()] or [0]))
     print()
 
     print("Per round (the spread behind each median):")
