@@ -54,13 +54,7 @@ class JGroupsMembershipIT {
         return m.members().stream().map(MemberInfo::address).toList();
     }
 
-    /**
-     * Quarantined (run with -Pflaky): on a loaded machine the restarted node now and then does not rejoin within 10 s,
-     * the same quick-restart bug as QuickRestartIT (a new incarnation at the address of one just gone); seen once in
-     * session 2 while benchmarks ran beside the suite.
-     */
     @Test
-    @Tag("flaky")
     void threeNodesJoinSeeTheSameMembersAndTheOthersLeaveAndRejoin() throws Exception {
         List<MembershipConfig> cs = TestCluster.tcp("members", 3);
         JGroupsMembership a = start(cs.get(0));
