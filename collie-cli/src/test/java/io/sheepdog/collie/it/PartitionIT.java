@@ -13,9 +13,7 @@ import io.sheepdog.daemon.testing.netns.NetNs;
 import io.sheepdog.daemon.testing.netns.TestNetwork;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.sheepdog.daemon.testing.process.FioJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,17 +187,9 @@ class PartitionIT {
      * first half of the VDI (at 2 MiB/s, so that it is still writing when the cut comes), or only the verification.
      */
     private CommandResult fio(TestNetwork net, ProcessCluster cluster, int node, long seed, boolean verifyOnly) {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--name=majority", "--ioengine=nbd",
-                "--uri=" + cluster.endpoint(node).nbdUri(VDI), "--rw=randwrite", "--bs=16k", "--iodepth=8",
-                "--offset=0", "--size=" + HALF, "--randseed=" + seed, "--verify=crc32c", "--verify_fatal=1"));
-        cmd.addAll(verifyOnly ? List.of("--verify_only=1") : List.of("--do_verify=0", "--rate=2m"));
-        Path dir = work.resolve("fio");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ExternalCommand.of(net.inHost(node, cmd)).directory(dir).timeout(FIO_TIMEOUT).run();
+        FioJob job = FioJob.at(work.resolve("fio"), cluster.endpoint(node).nbdUri(VDI)).size(HALF).iodepth(8)
+                .seed(seed).rate("2m").timeout(FIO_TIMEOUT).launcher(cmd -> net.inHost(node, cmd));
+        return (verifyOnly ? job.verify() : job.write()).run();
     }
 
     private static long epochOf(CollieRunner collie) {

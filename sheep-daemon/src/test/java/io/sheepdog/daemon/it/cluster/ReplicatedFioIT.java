@@ -10,11 +10,11 @@ import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.cluster.StoreObjects;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
+import io.sheepdog.daemon.testing.process.FioJob;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,15 +75,9 @@ class ReplicatedFioIT {
         }
     }
 
-    /**
-     * fio over NBD: random 16 KiB writes with crc32c headers over the whole VDI, or only the verification. It runs
-     * in the test's directory, where it leaves its verify state file.
-     */
+    /** fio over NBD: random 16 KiB writes with crc32c headers over the whole VDI, or only their verification. */
     private CommandResult fio(String uri, long seed, boolean verifyOnly) {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--name=replicated", "--ioengine=nbd", "--uri=" + uri,
-                "--rw=randwrite", "--bs=16k", "--iodepth=16", "--size=" + SIZE, "--randseed=" + seed,
-                "--verify=crc32c", "--verify_fatal=1"));
-        cmd.add(verifyOnly ? "--verify_only=1" : "--do_verify=0");
-        return ExternalCommand.of(cmd).directory(work).timeout(Duration.ofMinutes(2)).run();
+        FioJob job = FioJob.at(work, uri).size(SIZE).seed(seed).timeout(Duration.ofMinutes(2));
+        return (verifyOnly ? job.verify() : job.write()).run();
     }
 }
