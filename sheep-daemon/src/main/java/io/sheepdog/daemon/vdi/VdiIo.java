@@ -79,10 +79,28 @@ public final class VdiIo {
         List<CompletableFuture<Void>> parts = new ArrayList<>(2);
         int base = data.readerIndex();
         ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) -> {
-            ByteBuffer src = data.nioBuffer(base + (int) at, (int) n);
-            parts.add(inTurn(inode, index, () -> writePiece(inode, index, objOff, src, fua)));
+            ByteBuf piece = directPiece(data, base + (int) at, (int) n);
+            ByteBuffer src = piece.nioBuffer();
+            parts.add(inTurn(inode, index, () -> writePiece(inode, index, objOff, src, fua))
+                    .whenComplete((v, e) -> piece.release()));
         });
         return all(parts);
+    }
+
+    /**
+     * The bytes {@code [index, index + length)} of {@code data} as a buffer with one direct NIO buffer, to be
+     * released: a view when they lie in one direct component, else one copy into a pooled direct buffer. An NBD
+     * payload usually spans several socket reads (a composite); its {@code nioBuffer} would merge them into a new
+     * heap array, which the JDK copies once more into a temporary direct buffer for every file or socket write.
+     */
+    private ByteBuf directPiece(ByteBuf data, int index, int length) {
+        ByteBuffer[] views = data.nioBuffers(index, length);
+        if (views.length == 1 && views[0].isDirect()) {
+            return data.retainedSlice(index, length);
+        }
+        ByteBuf copy = allocator.directBuffer(length, length);
+        copy.writeBytes(data, index, length);
+        return copy;
     }
 
     /** Makes a range read as zeroes; {@code discard} deallocates it, otherwise the zeroes are allocated. */

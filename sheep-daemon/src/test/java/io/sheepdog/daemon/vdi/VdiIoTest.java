@@ -3,6 +3,7 @@ package io.sheepdog.daemon.vdi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.nbd.Extent;
@@ -27,6 +28,7 @@ class VdiIoTest {
     private Inode inode;
     private VdiIo io;
     private byte[] oracle;
+    private int writes;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -120,13 +122,34 @@ class VdiIoTest {
     }
 
     private void write(long off, byte[] data) throws Exception {
-        ByteBuf b = Unpooled.wrappedBuffer(data);
+        ByteBuf b = payload(data, writes++);
         try {
             io.write(inode, off, b, false).get(10, TimeUnit.SECONDS);
         } finally {
             b.release();
         }
         System.arraycopy(data, 0, oracle, (int) off, data.length);
+    }
+
+    /**
+     * {@code data} as the three kinds of buffer a write meets: a heap array, one direct buffer, and a composite of
+     * direct and heap pieces (an NBD payload that spans several socket reads).
+     */
+    private static ByteBuf payload(byte[] data, int kind) {
+        switch (kind % 3) {
+            case 0:
+                return Unpooled.wrappedBuffer(data);
+            case 1:
+                return Unpooled.directBuffer(data.length).writeBytes(data);
+            default:
+                int a = data.length / 3;
+                int b = 2 * data.length / 3;
+                CompositeByteBuf c = Unpooled.compositeBuffer();
+                c.addComponent(true, Unpooled.directBuffer(a).writeBytes(data, 0, a));
+                c.addComponent(true, Unpooled.wrappedBuffer(Arrays.copyOfRange(data, a, b)));
+                c.addComponent(true, Unpooled.directBuffer(data.length - b).writeBytes(data, b, data.length - b));
+                return c;
+        }
     }
 
     private void zero(long off, long len, boolean discard) throws Exception {
