@@ -38,8 +38,10 @@ package io.sheepdog.daemon.proto;
  * <tr><td>PEER_PUT_OBJ</td><td>arg0 oid; arg1/arg2 version; payload image ({@link PeerWire#encodeImage}); flag
  *     FUA</td><td>empty</td></tr>
  * </table>
- * An error response carries the result code in the header and a UTF-8 message as its payload. The {@link Kind#RESERVED}
- * operations have their codes fixed but are answered NOT_SUPPORTED until the cluster implements them.
+ * An error response carries the result code in the header and a UTF-8 message as its payload. A code this table does
+ * not hold is answered NOT_SUPPORTED and the connection stays open. Codes 0x01-0x0f (upstream Sheepdog's gateway
+ * object operations, READ_OBJ and its siblings) are unused: a gateway here serves whole VDI ranges (VDI_READ,
+ * VDI_WRITE) and reaches replicas with the PEER operations.
  *
  * <p>Every {@link Kind#PEER} request carries the sender's epoch in the header. The receiver compares it with its own
  * and, when they differ, answers OLD_NODE_VER (the sender is behind) or NEW_NODE_VER (the receiver is behind) without
@@ -49,14 +51,6 @@ package io.sheepdog.daemon.proto;
  * under an older placement.
  */
 public enum Opcode {
-    /** Reserved: read part of an object through a gateway. */
-    READ_OBJ(0x01, Kind.RESERVED),
-    /** Reserved: write part of an existing object through a gateway. */
-    WRITE_OBJ(0x02, Kind.RESERVED),
-    /** Reserved: create an object and write its first bytes through a gateway. */
-    CREATE_AND_WRITE_OBJ(0x03, Kind.RESERVED),
-    /** Reserved: remove an object through a gateway. */
-    REMOVE_OBJ(0x04, Kind.RESERVED),
 
     VDI_CREATE(0x10, Kind.CONTROL),
     VDI_LIST(0x11, Kind.CONTROL),
@@ -110,9 +104,7 @@ public enum Opcode {
         /** Data path: asynchronous calls with raw byte payloads, started from the event loop. */
         DATA,
         /** Sheep to sheep: one replica of an object, epoch-checked, asynchronous (see {@code PeerOps}). */
-        PEER,
-        /** Code fixed on the wire, not implemented yet: answered NOT_SUPPORTED. */
-        RESERVED
+        PEER
     }
 
     private static final Opcode[] BY_CODE = new Opcode[256];

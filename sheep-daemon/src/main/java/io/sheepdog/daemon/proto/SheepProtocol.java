@@ -78,8 +78,7 @@ public final class SheepProtocol {
     public static final int REQUEST_FLAGS_MASK = FLAG_FUA | FLAG_STRICT | FLAG_FORCE | FLAG_CREATE | FLAG_DISCARD;
 
     // Opcode ranges, so that the operations added next land in a block reserved for their kind.
-    /** Gateway object operations (READ_OBJ, WRITE_OBJ, ...): 0x01-0x0f. */
-    public static final int OPCODE_RANGE_OBJECT = 0x01;
+    // 0x01-0x0f: upstream Sheepdog's gateway object operations; unused here (see Opcode).
     /** VDI administration: 0x10-0x1f. */
     public static final int OPCODE_RANGE_VDI_ADMIN = 0x10;
     /** VDI I/O: 0x20-0x2f. */

@@ -299,7 +299,6 @@ class SheepCodecTest {
                         : SheepProtocol.OPCODE_RANGE_CLUSTER;
                 case DATA -> SheepProtocol.OPCODE_RANGE_VDI_IO;
                 case PEER -> SheepProtocol.OPCODE_RANGE_PEER;
-                case RESERVED -> SheepProtocol.OPCODE_RANGE_OBJECT;
             };
             assertThat(op.code() & 0xf0).as(op.name()).isEqualTo(range & 0xf0);
             assertThat(Opcode.valueOf(op.code())).isSameAs(op);
