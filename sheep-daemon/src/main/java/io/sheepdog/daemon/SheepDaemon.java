@@ -134,6 +134,7 @@ public final class SheepDaemon implements AutoCloseable {
             cluster.metadata().addListener((command, result, after) -> {
                 gateway.epochChanged();
                 recovery.epochChanged();
+                peers.retainOnly(placement.dataNodes());
             });
             // Also on a timer: a status change without a command (a majority regained) may allow a run to start.
             timer.scheduleWithFixedDelay(recovery::epochChanged, 0, 1, TimeUnit.SECONDS);

@@ -5,8 +5,11 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.membership.NodeAddress;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,7 +54,7 @@ public final class PeerConnections implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(shutdown());
         }
-        String key = host + ":" + port;
+        String key = key(host, port);
         List<CompletableFuture<PeerClient>> replaced = new ArrayList<>(1);
         CompletableFuture<PeerClient> f = peers.compute(key, (k, current) -> {
             if (usable(current)) {
@@ -72,6 +75,27 @@ public final class PeerConnections implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Closes the connections to every peer not in {@code nodes} (the data nodes of the current epoch): a node that
+     * left the cluster would otherwise keep a socket, its buffers and a reconnect target for as long as this sheep
+     * runs. A request in flight on a closed connection fails with NETWORK_ERROR, which the gateway retries under
+     * the new epoch; a later {@link #get} of a dropped peer connects again.
+     */
+    public void retainOnly(Collection<NodeAddress> nodes) {
+        Set<String> keep = new HashSet<>();
+        for (NodeAddress n : nodes) {
+            keep.add(key(n.host(), n.port()));
+        }
+        for (String key : List.copyOf(peers.keySet())) {
+            if (!keep.contains(key)) {
+                CompletableFuture<PeerClient> f = peers.remove(key);
+                if (f != null) {
+                    closeQuietly(f);
+                }
+            }
+        }
+    }
+
     /** Number of peers with a connection open or opening (for tests and metrics). */
     public int size() {
         return peers.size();
@@ -87,6 +111,10 @@ public final class PeerConnections implements AutoCloseable {
                 closeQuietly(f);
             }
         }
+    }
+
+    private static String key(String host, int port) {
+        return host + ":" + port;
     }
 
     /** Opening, or open and not broken. */

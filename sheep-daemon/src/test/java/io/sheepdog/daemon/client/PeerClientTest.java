@@ -20,6 +20,8 @@ import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.testing.FakeSheep;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
+import io.sheepdog.membership.NodeAddress;
+import io.sheepdog.membership.NodeId;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectLayout;
 import io.sheepdog.store.ObjectVersion;
@@ -28,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -152,6 +155,25 @@ class PeerClientTest {
             int port = plain.start();
             PeerClient other = connections.get("127.0.0.1", port).get(10, TimeUnit.SECONDS);
             assertThat(code(other.flush(4))).isEqualTo(ResultCode.NOT_SUPPORTED);
+        }
+    }
+
+    @Test
+    void connectionsToNodesThatLeftAreClosedAndTheOthersKept() throws Exception {
+        FakeSheep fake = new FakeSheep();
+        try (SheepServer other = new SheepServer(SheepServerConfig.of("127.0.0.1", 0), fake, fake,
+                new LocalPeerOps(new MemoryObjectStore(), io, epoch::get))) {
+            int otherPort = other.start();
+            PeerClient gone = connections.get("127.0.0.1", otherPort).get(10, TimeUnit.SECONDS);
+            assertThat(connections.size()).isEqualTo(2);
+
+            connections.retainOnly(List.of(new NodeAddress(new NodeId(1), "127.0.0.1", server.port(), 0, 0, 1)));
+
+            assertThat(connections.size()).isEqualTo(1);
+            // The connection was open, so retainOnly closed it before returning.
+            assertThat(gone.connection().isOpen()).isFalse();
+            assertThat(peer.connection().isOpen()).isTrue();
+            assertThat(connections.get("127.0.0.1", server.port()).get(10, TimeUnit.SECONDS)).isSameAs(peer);
         }
     }
 
