@@ -43,8 +43,9 @@ class VdiTransferTest {
     }
 
     /**
-     * FakeSheep whose answers come 2-5 ms late, so later requests often complete first, and a transfer that issues
-     * its next request at once (microseconds) always has several in flight.
+     * FakeSheep whose answers come 2-5 ms late, so later requests often complete first. No answer comes before a
+     * second request is in flight (or 5 s passed): a transfer that pipelines always gets there, while one that
+     * waits for each answer does not, however slowly a loaded machine copies the chunks.
      */
     private final ForwardingVdiOps slow = new ForwardingVdiOps(sheep) {
         @Override
@@ -68,7 +69,7 @@ class VdiTransferTest {
         synchronized (random) {
             delay = 2000 + random.nextInt(3000);
         }
-        delays.schedule(() -> {
+        answerLater(() -> {
             inFlight.decrementAndGet();
             done.whenComplete((v, t) -> {
                 if (t != null) {
@@ -77,8 +78,18 @@ class VdiTransferTest {
                     late.complete(v);
                 }
             });
-        }, delay, TimeUnit.MICROSECONDS);
+        }, delay, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         return late;
+    }
+
+    private void answerLater(Runnable answer, long delayMicros, long deadlineNanos) {
+        delays.schedule(() -> {
+            if (maxInFlight.get() >= 2 || System.nanoTime() - deadlineNanos > 0) {
+                answer.run();
+            } else {
+                answerLater(answer, 1000, deadlineNanos);
+            }
+        }, delayMicros, TimeUnit.MICROSECONDS);
     }
 
     @Test
