@@ -45,4 +45,19 @@ public final class StoreObjects {
         oids.removeIf(oid -> ObjectId.vid(oid) != vid);
         return oids;
     }
+
+    /**
+     * The data file of object {@code oid} under {@code storeDir/obj}, for tests that damage a store on disk.
+     *
+     * @throws AssertionError if the store has no file for it
+     */
+    public static Path file(Path storeDir, long oid) {
+        String name = ObjectId.toString(oid);
+        try (Stream<Path> files = Files.walk(storeDir.resolve("obj"), 2)) {
+            return files.filter(f -> f.getFileName().toString().equals(name) && Files.isRegularFile(f)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no file of object " + name + " under " + storeDir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the objects of " + storeDir, e);
+        }
+    }
 }
