@@ -3,8 +3,6 @@ package io.sheepdog.daemon.it.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.ObjectCheck;
@@ -17,6 +15,7 @@ import io.sheepdog.daemon.testing.cluster.MiniCluster;
 import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.cluster.StoreObjects;
+import io.sheepdog.daemon.testing.cluster.VdiBlocks;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.io.IOException;
@@ -92,7 +91,7 @@ class ReplicaCheckIT {
             assertThat(Replicas.misplaced(cluster, members, 3)).as("objects off their ring replicas").isEmpty();
             assertThat(StoreObjects.of(cluster.storeDir(1))).contains(lost);
             for (int node = 0; node < 3; node++) {
-                assertReadsBack(cluster, node, vdi.vid(), data);
+                VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), data);
             }
             assertThat(checkAll(cluster, "chk")).as("a second check").allSatisfy(r -> {
                 assertThat(r.outcome()).isEqualTo(Outcome.OK);
@@ -116,7 +115,7 @@ class ReplicaCheckIT {
             long before = cluster.client(2).recovery().repaired();
 
             // Node 2 reads its own (damaged) replica first, fails over, and repairs it in the background.
-            assertReadsBack(cluster, 2, vdi.vid(), data);
+            VdiBlocks.assertReadsBack(cluster, 2, vdi.vid(), data);
             Poll.until("node 2 repairs its replica", Duration.ofSeconds(30), why ->
                     cluster.client(2).recovery().repaired() > before ? Optional.of(true) : Optional.empty());
 
@@ -159,18 +158,6 @@ class ReplicaCheckIT {
             ch.read(b, offset);
             b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
             ch.write(b, offset);
-        }
-    }
-
-    private static void assertReadsBack(MiniCluster cluster, int node, int vid, byte[][] blocks) throws Exception {
-        for (int i = 0; i < blocks.length; i++) {
-            ByteBuf back = cluster.client(node).read(vid, (long) i * ObjectLayout.OBJECT_SIZE, BLOCK)
-                    .get(60, TimeUnit.SECONDS);
-            try {
-                assertThat(ByteBufUtil.getBytes(back)).as("object %d through node %d", i, node).isEqualTo(blocks[i]);
-            } finally {
-                back.release();
-            }
         }
     }
 }
