@@ -18,12 +18,8 @@ import io.sheepdog.daemon.testing.cluster.StoreObjects;
 import io.sheepdog.daemon.testing.cluster.VdiBlocks;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +65,7 @@ class ReplicaCheckIT {
             cluster.restart(1);
             List<NodeInfo> members = cluster.awaitMembers(3);
             cluster.awaitRecovered(cluster.awaitEpoch(without + 1));
-            flipByte(StoreObjects.file(cluster.storeDir(2), flipped), 100);
+            StoreObjects.flipByte(cluster.storeDir(2), flipped, 100);
             assertThat(StoreObjects.of(cluster.storeDir(1))).doesNotContain(lost);
 
             List<ObjectCheck> results = checkAll(cluster, "chk");
@@ -111,7 +107,7 @@ class ReplicaCheckIT {
             cluster.awaitVdi("rd");
             byte[][] data = write(cluster, vdi.vid(), random);
             long oid = ObjectId.data(vdi.vid(), 3);
-            flipByte(StoreObjects.file(cluster.storeDir(2), oid), 10);
+            StoreObjects.flipByte(cluster.storeDir(2), oid, 10);
             long before = cluster.client(2).recovery().repaired();
 
             // Node 2 reads its own (damaged) replica first, fails over, and repairs it in the background.
@@ -152,12 +148,4 @@ class ReplicaCheckIT {
         return sum;
     }
 
-    private static void flipByte(Path file, long offset) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, offset);
-            b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
-            ch.write(b, offset);
-        }
-    }
 }

@@ -3,8 +3,11 @@ package io.sheepdog.daemon.testing.cluster;
 import io.sheepdog.store.ObjectId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -58,6 +61,23 @@ public final class StoreObjects {
                     .orElseThrow(() -> new AssertionError("no file of object " + name + " under " + storeDir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the objects of " + storeDir, e);
+        }
+    }
+
+    /**
+     * Damages object {@code oid} in the store on disk: flips one bit of the byte at {@code offset} of its data file
+     * (blocks lie at their offset in the object), so the block holding it fails its checksum. A running daemon sees
+     * the change at once.
+     */
+    public static void flipByte(Path storeDir, long oid, long offset) {
+        try (FileChannel ch = FileChannel.open(file(storeDir, oid), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 0x10)).rewind();
+            ch.write(b, offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot damage object " + ObjectId.toString(oid) + " in " + storeDir, e);
         }
     }
 }
