@@ -15,7 +15,10 @@ import picocli.CommandLine.Parameters;
                 + "missing, damaged, stale or divergent ones from a good copy.",
         "Each replica verifies its checksums where it lies and reports its version and a digest; the newest version "
                 + "is the good copy (among equal versions, the content most replicas hold).",
-        "Shows a progress bar, then a summary. Exits 0 if every object has all its replicas (repairs included), "
+        "Shows progress on stderr (a bar on a terminal, a line per tenth otherwise), then a summary on stdout. A "
+                + "replica that does not answer is reported after the sheep's peer timeout (30 s): give a larger "
+                + "--timeout when nodes may be down.",
+        "Exits 0 if every object has all its replicas (repairs included), "
                 + "1 if an object has no good replica left or a replica could not be checked (node unreachable)."})
 public final class VdiCheckCommand extends CollieCommand {
 
