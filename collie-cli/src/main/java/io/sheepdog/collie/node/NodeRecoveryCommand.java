@@ -5,6 +5,7 @@ import io.sheepdog.collie.CollieIo;
 import io.sheepdog.collie.ExitCodes;
 import io.sheepdog.collie.JsonOutput;
 import io.sheepdog.collie.OutputOptions;
+import io.sheepdog.collie.ProgressBar;
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.SheepException;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
         "With --watch, shows a progress bar until recovery is done."},
         subcommands = {NodeRecoveryThrottleCommand.class})
 public final class NodeRecoveryCommand extends CollieCommand {
-    private static final int BAR_WIDTH = 40;
+    private static final int BAR_WIDTH = ProgressBar.width();
 
     @Mixin
     private OutputOptions output;
@@ -118,11 +119,8 @@ public final class NodeRecoveryCommand extends CollieCommand {
         }
     }
 
-    /** A text progress bar such as {@code [#######...........]  35.0%}. */
+    /** A text progress bar such as {@code [#######...........]  35.0%} ({@link ProgressBar#bar}). */
     static String bar(long done, long total) {
-        double fraction = total == 0 ? 0 : Math.min(1.0, (double) done / total);
-        int filled = (int) Math.round(fraction * BAR_WIDTH);
-        return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + String.format("%5.1f%%",
-                fraction * 100);
+        return ProgressBar.bar(done, total);
     }
 }

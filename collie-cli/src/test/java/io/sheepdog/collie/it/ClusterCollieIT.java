@@ -6,7 +6,9 @@ import io.sheepdog.collie.it.CollieRunner.Mode;
 import io.sheepdog.daemon.testing.cluster.NodeEndpoint;
 import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
+import io.sheepdog.daemon.testing.cluster.StoreObjects;
 import io.sheepdog.daemon.testing.process.CommandResult;
+import io.sheepdog.store.ObjectId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,38 @@ class ClusterCollieIT {
             List<CollieRunner> collie = formatCreateAndWrite(cluster);
             assertThat(agree(collie, UnaryOperator.identity(), "vdi", "list", "-r"))
                     .contains(" two 0 12582912 12582912 ");
+        }
+    }
+
+    @Test
+    void clusterCheckRepairsAFlippedBlockCountsItAndThenFindsNothing() throws Exception {
+        try (ProcessCluster cluster = ProcessCluster.builder(work.resolve("cluster")).nodes(3).copies(0).start()) {
+            List<CollieRunner> collie = formatCreateAndWrite(cluster);
+            assertThat(collie.get(0).ok("cluster", "check").stdout()).contains("Objects checked: 5\n")
+                    .endsWith("Every replica is consistent.\n");
+
+            // 1.5 MiB into the object: written in each of the three data objects of "two" (1 MiB to 10 MiB).
+            int vid = cluster.client(0).lookup("two").vid();
+            long oid = StoreObjects.ofVdi(cluster.storeDir(1), vid).stream().filter(ObjectId::isData).findFirst()
+                    .orElseThrow();
+            StoreObjects.flipByte(cluster.storeDir(1), oid, (3 << 19) + 5);
+            CommandResult check = collie.get(2).ok("cluster", "check", "--parallel", "2");
+
+            NodeEndpoint damaged = cluster.endpoint(1);
+            assertThat(check.stdout()).as(check.describe()).contains("Replicas repaired: 1 (damaged 1)\n")
+                    .contains(ObjectId.toString(oid) + " on " + damaged.host() + ":" + damaged.port()
+                            + ": damaged, repaired: ")
+                    .contains("Unrecoverable objects: none\n")
+                    .endsWith("Repairs were made: every object has all its replicas again.\n");
+            var recovery = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(collie.get(0).ok("node", "recovery", "--json").stdout());
+            long repaired = 0;
+            for (var node : recovery) {
+                repaired += node.get("repaired").asLong();
+            }
+            assertThat(repaired).as("sheep.repair.objects over the nodes").isEqualTo(1);
+            assertThat(collie.get(1).ok("cluster", "check").stdout()).contains("Replicas repaired: 0\n")
+                    .endsWith("Every replica is consistent.\n");
         }
     }
 

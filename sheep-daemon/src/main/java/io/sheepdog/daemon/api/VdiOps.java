@@ -29,4 +29,21 @@ public interface VdiOps {
 
     /** Makes every completed write to the VDI durable. */
     CompletableFuture<Void> flush(int vid);
+
+    /**
+     * The object ids of a VDI as its inode holds them now: the inode object first, then every data object the inode
+     * has allocated, in index order (an object shared with a parent carries the parent's id). For {@code vdi check}.
+     */
+    default List<Long> objects(String name) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep cannot list the objects of a VDI");
+    }
+
+    /**
+     * Compares the replicas of object {@code oid} and repairs the missing, damaged, stale or divergent ones from a
+     * good copy. An object no replica holds is {@link ObjectCheck.Outcome#ABSENT} when the inode says it is
+     * unallocated (or its VDI is gone), {@link ObjectCheck.Outcome#UNRECOVERABLE} when it should exist.
+     */
+    default ObjectCheck check(long oid) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep cannot check objects");
+    }
 }

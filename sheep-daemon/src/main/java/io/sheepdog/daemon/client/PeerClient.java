@@ -6,6 +6,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.proto.Opcode;
 import io.sheepdog.daemon.proto.PeerWire;
+import io.sheepdog.daemon.proto.ReplicaDigest;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
@@ -115,6 +116,12 @@ public final class PeerClient implements PeerOps {
         return ResponseMapping.empty(client.call(new SheepRequest(Opcode.PEER_PUT_OBJ, fua ? SheepProtocol.FLAG_FUA
                 : 0, epoch, 0, image.oid(), image.version().epoch(), image.version().sequence(), 0,
                 PeerWire.encodeImage(image, Unpooled.EMPTY_BUFFER.alloc()))), client.peer());
+    }
+
+    @Override
+    public CompletableFuture<ReplicaDigest> check(long epoch, long oid) {
+        return ResponseMapping.map(call(Opcode.PEER_CHECK_OBJ, 0, epoch, oid, 0, 0, Unpooled.EMPTY_BUFFER),
+                client.peer(), PeerWire::decodeCheck);
     }
 
     private CompletableFuture<SheepResponse> call(Opcode op, int flags, long epoch, long oid, long offset, long length,

@@ -12,6 +12,7 @@ import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
@@ -221,6 +222,18 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     @Override
     public void delete(String name) throws SheepException {
         block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_DELETE, 0, 0, 0, 0, 0, nameJson(name))), peer));
+    }
+
+    @Override
+    public List<Long> objects(String name) throws SheepException {
+        return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.VDI_OBJECTS, 0, 0, 0, 0, 0,
+                nameJson(name))), Long.class, peer));
+    }
+
+    @Override
+    public ObjectCheck check(long oid) throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.OBJ_CHECK, 0, oid, 0, 0, 0,
+                Unpooled.EMPTY_BUFFER)), ObjectCheck.class, peer));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sheepdog.daemon.gateway;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.proto.ReplicaDigest;
 import io.sheepdog.daemon.server.PeerOps;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectImage;
@@ -147,6 +148,15 @@ public final class LocalPeerOps implements PeerOps {
     @Override
     public CompletableFuture<ObjectImage> getObject(long readerEpoch, long oid) {
         return recoveryRead(readerEpoch, () -> store.export(oid).orElseThrow(() -> missing(oid)));
+    }
+
+    /**
+     * Exports the replica, which verifies every allocated block's checksum, and digests it here: only the version
+     * and the digest leave this node. Gated and epoch-checked like a read.
+     */
+    @Override
+    public CompletableFuture<ReplicaDigest> check(long senderEpoch, long oid) {
+        return run(senderEpoch, oid, 0, 0, e -> ReplicaDigest.of(store.export(oid).orElseThrow(() -> missing(oid))));
     }
 
     /** The ids and versions of every local replica, straight from the store (no epoch, no fence). */

@@ -1,5 +1,8 @@
 package io.sheepdog.daemon.gateway;
 
+import io.sheepdog.daemon.api.ObjectCheck;
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
@@ -32,4 +35,13 @@ public interface ObjectGateway {
 
     /** Durability barrier over every completed write. */
     CompletableFuture<Void> flush();
+
+    /**
+     * Compares the object's replicas and repairs the missing, damaged, stale or divergent ones. The default, for a
+     * gateway without replicas, fails NOT_SUPPORTED.
+     */
+    default CompletableFuture<ObjectCheck> check(long oid) {
+        return CompletableFuture.failedFuture(new SheepException(ResultCode.NOT_SUPPORTED,
+                "this gateway keeps no replicas to check"));
+    }
 }

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.gateway;
 
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.client.PeerConnections;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicatingObjectGateway implements ObjectGateway {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatingObjectGateway.class);
+
+    private static final String LOST_OR_DAMAGED = "lost or damaged";
 
     private final Placement placement;
     private final ReadPolicy readPolicy;
@@ -185,7 +188,7 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         on(order.get(i), op).whenComplete((v, t) -> {
             if (t == null) {
                 result.complete(v);
-                damaged.forEach(bad -> repair(epoch, oid, order.get(i), bad));
+                damaged.forEach(bad -> repair(epoch, oid, order.get(i), bad, LOST_OR_DAMAGED));
                 return;
             }
             SheepException e = (SheepException) t;
@@ -236,22 +239,33 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
                         return all(done);
                     }
                     NodeAddress from = good;
-                    CompletableFuture<?>[] repairs = damaged.stream().map(bad -> repair(epoch, oid, from, bad))
+                    CompletableFuture<?>[] repairs = damaged.stream()
+                            .map(bad -> repair(epoch, oid, from, bad, LOST_OR_DAMAGED))
                             .toArray(CompletableFuture[]::new);
                     return CompletableFuture.allOf(repairs).handle((x, t) -> t == null ? null : t)
                             .thenCompose(t -> t == null ? allBut(done, nodes, damaged) : all(done));
                 });
     }
 
-    /** Copies {@code oid} whole from {@code good} to {@code bad} under {@code epoch}. */
-    private CompletableFuture<Void> repair(long epoch, long oid, NodeAddress good, NodeAddress bad) {
+    /**
+     * Checks every replica of {@code oid} and repairs the missing, damaged, stale and divergent ones from a good copy
+     * (see {@link ReplicaCheck}); retried under a new epoch like any request.
+     */
+    @Override
+    public CompletableFuture<ObjectCheck> check(long oid) {
+        return retry.run("check of object " + ObjectId.toString(oid), e -> ReplicaCheck.run(oid, replicas(oid),
+                n -> on(n, p -> p.check(e, oid)), (good, bad, why) -> repair(e, oid, good, bad, why)));
+    }
+
+    /** Copies {@code oid} whole from {@code good} to {@code bad} under {@code epoch}; {@code why} is for the log. */
+    private CompletableFuture<Void> repair(long epoch, long oid, NodeAddress good, NodeAddress bad, String why) {
         CompletableFuture<Void> f = on(good, p -> p.getObject(epoch, oid))
                 .thenCompose(image -> on(bad, p -> p.putObject(epoch, image, true)));
         f.whenComplete((v, t) -> {
             if (t == null) {
                 onRepair.run();
-                LOG.warn("repaired object {} on {} from {}: its replica was lost or damaged", ObjectId.toString(oid),
-                        bad.hostPort(), good.hostPort());
+                LOG.warn("repaired object {} on {} from {}: its replica was {}", ObjectId.toString(oid),
+                        bad.hostPort(), good.hostPort(), why);
             } else {
                 LOG.error("repair of object {} on {} from {} failed: {}", ObjectId.toString(oid), bad.hostPort(),
                         good.hostPort(), EpochRetry.unwrap(t).getMessage());
@@ -264,7 +278,7 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         return e.result() == ResultCode.NO_OBJ || e.result() == ResultCode.CHECKSUM;
     }
 
-    private static boolean isEpochMismatch(SheepException e) {
+    static boolean isEpochMismatch(SheepException e) {
         return e.result() == ResultCode.OLD_NODE_VER || e.result() == ResultCode.NEW_NODE_VER;
     }
 

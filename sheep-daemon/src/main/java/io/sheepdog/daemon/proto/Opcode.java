@@ -37,6 +37,10 @@ package io.sheepdog.daemon.proto;
  *     ({@link PeerWire#imageResponse})</td></tr>
  * <tr><td>PEER_PUT_OBJ</td><td>arg0 oid; arg1/arg2 version; payload image ({@link PeerWire#encodeImage}); flag
  *     FUA</td><td>empty</td></tr>
+ * <tr><td>PEER_CHECK_OBJ</td><td>arg0 oid</td><td>the replica's content digest; version in response arg1/arg2
+ *     ({@link PeerWire#checkResponse})</td></tr>
+ * <tr><td>VDI_OBJECTS</td><td>payload JSON string name</td><td>JSON list of object ids (numbers)</td></tr>
+ * <tr><td>OBJ_CHECK</td><td>arg0 oid</td><td>JSON ObjectCheck</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. A code this table does
  * not hold is answered NOT_SUPPORTED and the connection stays open. Codes 0x01-0x0f (upstream Sheepdog's gateway
@@ -95,7 +99,14 @@ public enum Opcode {
     /** One whole replica with its version (recovery and repair copy it). */
     PEER_GET_OBJ(0x8a, Kind.PEER),
     /** Replace one replica with a whole copy of another, keeping its version (repair). */
-    PEER_PUT_OBJ(0x8b, Kind.PEER);
+    PEER_PUT_OBJ(0x8b, Kind.PEER),
+    /** Verify one replica's checksums where it lies; answers its version and a digest of its content (check). */
+    PEER_CHECK_OBJ(0x8c, Kind.PEER),
+
+    /** The object ids of a VDI: its inode and every data object its inode has allocated ({@code vdi check}). */
+    VDI_OBJECTS(0x14, Kind.CONTROL),
+    /** Compare the replicas of one object and repair the missing, damaged, stale or divergent ones. */
+    OBJ_CHECK(0x3a, Kind.CONTROL);
 
     /** How a server runs an operation. */
     public enum Kind {

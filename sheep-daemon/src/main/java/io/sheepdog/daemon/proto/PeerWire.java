@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.proto;
 
+import com.google.common.hash.HashCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -31,6 +32,8 @@ import java.util.Optional;
  * <li>PEER_GET_OBJ answers the replica's version in arg1 (epoch) and arg2 (sequence) and, as payload, its block
  *     bitmap ({@value #ALLOCATION_BITMAP_BYTES} bytes, as for PEER_ALLOCATION) followed by the allocated blocks in
  *     order ({@link ObjectImage#blocks()}); PEER_PUT_OBJ sends the same in its request (version in arg1/arg2).</li>
+ * <li>PEER_CHECK_OBJ answers the replica's version in arg1 (epoch) and arg2 (sequence) and, as payload, the
+ *     {@value ReplicaDigest#DIGEST_BYTES}-byte digest of its content ({@link ReplicaDigest}).</li>
  * </ul>
  */
 public final class PeerWire {
@@ -141,5 +144,25 @@ public final class PeerWire {
             return Optional.empty();
         }
         return Optional.of(new ObjectInfo(oid, new ObjectVersion(response.arg1(), response.arg2()), response.arg3()));
+    }
+
+    /** The successful answer to a PEER_CHECK_OBJ request. */
+    public static SheepResponse checkResponse(SheepRequest request, ReplicaDigest replica, ByteBufAllocator alloc) {
+        ByteBuf digest = alloc.buffer(ReplicaDigest.DIGEST_BYTES, ReplicaDigest.DIGEST_BYTES);
+        digest.writeBytes(replica.digest().asBytes());
+        return new SheepResponse(request.opcodeCode(), 0, ResultCode.SUCCESS, 0, request.requestId(), 0,
+                replica.version().epoch(), replica.version().sequence(), 0, digest);
+    }
+
+    /** What a successful PEER_CHECK_OBJ response says (the payload is not released here). */
+    public static ReplicaDigest decodeCheck(SheepResponse response) throws SheepException {
+        ByteBuf payload = response.payload();
+        if (payload.readableBytes() != ReplicaDigest.DIGEST_BYTES) {
+            throw new SheepException(ResultCode.EIO, "replica digest of " + payload.readableBytes()
+                    + " bytes instead of " + ReplicaDigest.DIGEST_BYTES);
+        }
+        byte[] digest = new byte[ReplicaDigest.DIGEST_BYTES];
+        payload.getBytes(payload.readerIndex(), digest);
+        return new ReplicaDigest(new ObjectVersion(response.arg1(), response.arg2()), HashCode.fromBytes(digest));
     }
 }

@@ -1,5 +1,8 @@
 package io.sheepdog.daemon.server;
 
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.proto.ReplicaDigest;
 import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
@@ -60,4 +63,14 @@ public interface PeerOps {
 
     /** Replaces the replica with {@code image}, keeping its version (epoch-checked like writes). */
     CompletableFuture<Void> putObject(long epoch, ObjectImage image, boolean fua);
+
+    /**
+     * Verifies every allocated block of the replica against its checksum where it lies and answers its version and
+     * content digest; epoch-checked like reads. NO_OBJ if this node holds no replica, CHECKSUM if a block is damaged.
+     * The default answers NOT_SUPPORTED (a peer that cannot check).
+     */
+    default CompletableFuture<ReplicaDigest> check(long epoch, long oid) {
+        return CompletableFuture.failedFuture(new SheepException(ResultCode.NOT_SUPPORTED,
+                "this sheep cannot check replicas"));
+    }
 }

@@ -77,6 +77,10 @@ final class PeerRequestAdapter {
                     complete(r, alloc, result, peer.putObject(epoch, PeerWire.decodeImage(oid, r.arg1(), r.arg2(),
                             r.payload()), r.hasFlag(SheepProtocol.FLAG_FUA)));
                     break;
+                case PEER_CHECK_OBJ:
+                    peer.check(epoch, oid).whenComplete((digest, t) -> result.complete(t == null
+                            ? PeerWire.checkResponse(r, digest, alloc) : SheepFailures.toResponse(r, t, alloc)));
+                    break;
                 default:
                     throw new IllegalStateException(r.opcode() + " is not a peer operation");
             }

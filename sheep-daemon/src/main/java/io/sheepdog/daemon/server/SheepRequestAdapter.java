@@ -131,6 +131,10 @@ public final class SheepRequestAdapter {
             case VDI_DELETE:
                 vdis.delete(name(r));
                 return SheepResponse.success(r);
+            case VDI_OBJECTS:
+                return json(r, vdis.objects(name(r)), alloc);
+            case OBJ_CHECK:
+                return json(r, vdis.check(r.arg0()), alloc);
             default:
                 throw new IllegalStateException(r.opcode() + " is not a control operation");
         }

@@ -1,6 +1,7 @@
 package io.sheepdog.daemon.vdi;
 
 import io.netty.buffer.ByteBuf;
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
@@ -250,6 +251,44 @@ public final class VdiService implements VdiOps, MetadataListener {
         return metadata.sync().exceptionally(barrierFailed -> metadata.state())
                 .thenCompose(s -> s.vdi(vid).map(inodes::get)
                         .orElseGet(() -> CompletableFuture.failedFuture(noVdi(vid))));
+    }
+
+    @Override
+    public List<Long> objects(String name) throws SheepException {
+        requireFormatted();
+        VdiEntry e = workingVdi(name).orElseThrow(() -> noVdi(name));
+        int[] map = await(inodes.readMap(e), "read the inode of " + name);
+        List<Long> oids = new ArrayList<>();
+        oids.add(ObjectId.inode(e.vid()));
+        for (int i = 0; i < map.length; i++) {
+            if (map[i] != 0) {
+                oids.add(ObjectId.data(map[i], i));
+            }
+        }
+        return oids;
+    }
+
+    @Override
+    public ObjectCheck check(long oid) throws SheepException {
+        requireFormatted();
+        ObjectCheck result = await(gateway.check(oid), "check object " + ObjectId.toString(oid));
+        if (result.outcome() == ObjectCheck.Outcome.ABSENT && shouldExist(oid)) {
+            LOG.error("object {} is lost: no replica holds it, though its VDI's inode allocated it",
+                    ObjectId.toString(oid));
+            return result.withOutcome(ObjectCheck.Outcome.UNRECOVERABLE);
+        }
+        return result;
+    }
+
+    /** Whether object {@code oid} must exist: it is a VDI's inode, or its VDI's inode has allocated it. */
+    private boolean shouldExist(long oid) throws SheepException {
+        Optional<VdiEntry> vdi = synced().vdi(ObjectId.vid(oid));
+        if (vdi.isEmpty() || !ObjectId.isData(oid)) {
+            return vdi.isPresent();
+        }
+        int[] map = await(inodes.readMap(vdi.get()), "read the inode of " + vdi.get().name());
+        long index = ObjectId.index(oid);
+        return index < map.length && map[(int) index] == ObjectId.vid(oid);
     }
 
     /** The working VDI {@code name}: from this node's state, or, if it is not there, after a read barrier. */

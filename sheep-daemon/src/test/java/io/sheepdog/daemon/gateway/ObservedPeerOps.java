@@ -113,4 +113,9 @@ final class ObservedPeerOps implements PeerOps {
     public CompletableFuture<Void> putObject(long epoch, io.sheepdog.store.ObjectImage image, boolean fua) {
         return observe(() -> delegate.putObject(epoch, image, fua));
     }
+
+    @Override
+    public CompletableFuture<io.sheepdog.daemon.proto.ReplicaDigest> check(long epoch, long oid) {
+        return observe(() -> delegate.check(epoch, oid));
+    }
 }

@@ -6,11 +6,13 @@ import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.store.ObjectId;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +50,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     private final Map<Integer, Vdi> byVid = new HashMap<>();
     private long flushes;
     private long fuaWrites;
+    private final Map<Long, ObjectCheck> checkResults = new HashMap<>();
+    private final List<Long> checked = new ArrayList<>();
 
     /** A VDI: its metadata and its written objects by index. */
     private static final class Vdi {
@@ -245,6 +249,34 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         } catch (SheepException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    @Override
+    public synchronized List<Long> objects(String name) throws SheepException {
+        Vdi vdi = vdi(name);
+        List<Long> oids = new ArrayList<>();
+        oids.add(ObjectId.inode(vdi.info.vid()));
+        vdi.objects.keySet().stream().sorted().forEach(i -> oids.add(ObjectId.data(vdi.info.vid(),
+                i)));
+        return oids;
+    }
+
+    /** What {@link #check} answers for {@code oid} from now on (by default every object is OK on 2 replicas). */
+    public synchronized FakeSheep setCheck(ObjectCheck result) {
+        checkResults.put(result.oid(), result);
+        return this;
+    }
+
+    /** The objects checked so far, in the order asked. */
+    public synchronized List<Long> checked() {
+        return List.copyOf(checked);
+    }
+
+    @Override
+    public synchronized ObjectCheck check(long oid) {
+        checked.add(oid);
+        return checkResults.getOrDefault(oid, new ObjectCheck(oid,
+                ObjectCheck.Outcome.OK, 2, "1.1", List.of()));
     }
 
     /** Bytes of the VDI {@code name}, zeros where never written; for asserting on what clients wrote. */

@@ -2,8 +2,6 @@ package io.sheepdog.daemon.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.RecoveryInfo;
@@ -11,6 +9,7 @@ import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.MiniCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.cluster.StoreObjects;
+import io.sheepdog.daemon.testing.cluster.VdiBlocks;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ class RecoveryIT {
             long back = cluster.awaitEpoch(without + 1);
             // At once, before recovery is known to be done: node 2 reads its own copy first and must not serve the
             // data it held before it went down.
-            assertReadsBack(cluster, 2, vdi.vid(), after);
+            VdiBlocks.assertReadsBack(cluster, 2, vdi.vid(), after);
 
             List<RecoveryInfo> states = cluster.awaitRecovered(back);
             RecoveryInfo node2 = states.get(2);
@@ -66,7 +65,7 @@ class RecoveryIT {
             for (int node = 0; node < 3; node++) {
                 assertThat(StoreObjects.ofVdi(cluster.storeDir(node), vdi.vid()))
                         .as("objects of node %d", node).containsAll(dataObjects(vdi.vid(), 2 * OBJECTS));
-                assertReadsBack(cluster, node, vdi.vid(), after);
+                VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), after);
             }
         }
     }
@@ -94,7 +93,7 @@ class RecoveryIT {
             assertThat(StoreObjects.ofVdi(cluster.storeDir(2), vdi.vid())).as("node 2's share").isNotEmpty();
             assertThat(Replicas.misplaced(cluster, members, 2)).as("objects off their ring replicas").isEmpty();
             for (int node = 0; node < 3; node++) {
-                assertReadsBack(cluster, node, vdi.vid(), data);
+                VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), data);
             }
         }
     }
@@ -123,18 +122,6 @@ class RecoveryIT {
         for (int i = 0; i < blocks.length; i++) {
             cluster.client(node).write(vid, (long) (firstObject + i) * ObjectLayout.OBJECT_SIZE,
                     Unpooled.wrappedBuffer(blocks[i]), false).get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void assertReadsBack(MiniCluster cluster, int node, int vid, byte[][] blocks) throws Exception {
-        for (int i = 0; i < blocks.length; i++) {
-            ByteBuf back = cluster.client(node).read(vid, (long) i * ObjectLayout.OBJECT_SIZE, BLOCK)
-                    .get(60, TimeUnit.SECONDS);
-            try {
-                assertThat(ByteBufUtil.getBytes(back)).as("object %d through node %d", i, node).isEqualTo(blocks[i]);
-            } finally {
-                back.release();
-            }
         }
     }
 }
