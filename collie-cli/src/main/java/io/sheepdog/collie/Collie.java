@@ -52,7 +52,9 @@ public final class Collie {
             description = "Port of the sheep (env SHEEP_PORT; default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "30",
+    // Longer than a sheep's own limit for a request through the gateway (two peer timeouts, 60 s), so that when a
+    // replica hangs the sheep's answer naming it arrives before collie gives up with a bare timeout.
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "90",
             description = "Seconds to wait for the connection and for each answer (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 

@@ -17,8 +17,7 @@ import picocli.CommandLine.Mixin;
         "Compares the replicas of every object of every VDI and repairs the missing, damaged, stale or divergent "
                 + "ones from a good copy (as 'vdi check' does for one VDI).",
         "Shows progress on stderr (a bar on a terminal, a line per tenth otherwise), then a summary on stdout. A "
-                + "replica that does not answer is reported after the sheep's peer timeout (30 s): give a larger "
-                + "--timeout when nodes may be down.",
+                + "replica that does not answer is reported as unreachable once the sheep gives up on it (within 60 s).",
         "Exits 0 if every object has all its replicas (repairs included), "
                 + "1 if an object has no good replica left or a replica could not be checked (node unreachable)."})
 public final class ClusterCheckCommand extends CollieCommand {
