@@ -41,6 +41,7 @@ public final class LocalPeerOps implements PeerOps {
 
     private final ObjectStore store;
     private final Executor ioExecutor;
+    private final LongSupplier epoch;
     private final EpochFence fence;
     private volatile ObjectGate gate = ObjectGate.OPEN;
 
@@ -52,7 +53,8 @@ public final class LocalPeerOps implements PeerOps {
     public LocalPeerOps(ObjectStore store, Executor ioExecutor, LongSupplier epoch) {
         this.store = Objects.requireNonNull(store, "store");
         this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
-        this.fence = new EpochFence(Objects.requireNonNull(epoch, "epoch"));
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
+        this.fence = new EpochFence(epoch);
     }
 
     /** Sets what holds back requests for objects being recovered (the recovery manager, once it exists). */
@@ -189,14 +191,24 @@ public final class LocalPeerOps implements PeerOps {
             return CompletableFuture.failedFuture(new SheepException(ResultCode.INVALID_PARAMS, "range at offset "
                     + offset + " of " + length + " bytes is outside object " + Long.toHexString(oid == null ? 0 : oid)));
         }
-        CompletableFuture<Void> ready = oid == null ? CompletableFuture.completedFuture(null) : gate.ready(oid);
-        if (ready.isDone() && !ready.isCompletedExceptionally()) {
-            return onIoThread(senderEpoch, call); // the common case: nothing to wait for
-        }
-        return ready.thenCompose(v -> onIoThread(senderEpoch, call));
+        return gated(senderEpoch, oid, call);
     }
 
-    private <T> CompletableFuture<T> onIoThread(long senderEpoch, StoreCall<T> call) {
+    /**
+     * Passes the gate, then the epoch check. The gate answers for the epoch this node was in when it was asked; if
+     * the epoch moved before the call was admitted, the gate is asked again, since the new epoch may make this node
+     * the new owner of a replica it is still to recover (answering NO_OBJ for it would fail the request).
+     */
+    private <T> CompletableFuture<T> gated(long senderEpoch, Long oid, StoreCall<T> call) {
+        long gateEpoch = epoch.getAsLong();
+        CompletableFuture<Void> ready = oid == null ? CompletableFuture.completedFuture(null) : gate.ready(oid);
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            return onIoThread(senderEpoch, gateEpoch, oid, call); // the common case: nothing to wait for
+        }
+        return ready.thenCompose(v -> onIoThread(senderEpoch, gateEpoch, oid, call));
+    }
+
+    private <T> CompletableFuture<T> onIoThread(long senderEpoch, long gateEpoch, Long oid, StoreCall<T> call) {
         CompletableFuture<T> f = new CompletableFuture<>();
         try {
             ioExecutor.execute(() -> {
@@ -205,6 +217,17 @@ public final class LocalPeerOps implements PeerOps {
                     admitted = fence.enter(senderEpoch);
                 } catch (SheepException e) {
                     f.completeExceptionally(e);
+                    return;
+                }
+                if (oid != null && admitted != gateEpoch) {
+                    fence.leave(admitted);
+                    gated(senderEpoch, oid, call).whenComplete((v, t) -> {
+                        if (t == null) {
+                            f.complete(v);
+                        } else {
+                            f.completeExceptionally(t);
+                        }
+                    });
                     return;
                 }
                 try {

@@ -139,6 +139,12 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> ready(long oid) {
+        RecoveryRun seen = current;
+        if (seen == null || seen.epoch() != placement.epoch()) {
+            // The epoch moved and the listener has not started its run yet: a request of the new epoch must wait
+            // for the new plan, not pass the old run's gate (this node may be a new owner still missing the object).
+            epochChanged();
+        }
         RecoveryRun run = current;
         if (run == null) {
             return READY;

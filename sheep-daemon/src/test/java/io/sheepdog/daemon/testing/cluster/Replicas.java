@@ -48,9 +48,19 @@ public final class Replicas {
 
     /** For every object in any node's store, the sheep ports of the nodes whose store holds it. */
     public static Map<Long, Set<Integer>> actual(TestCluster cluster) {
+        Set<Integer> all = new TreeSet<>();
+        cluster.endpoints().forEach(n -> all.add(n.port()));
+        return actual(cluster, all);
+    }
+
+    /** As {@link #actual(TestCluster)}, over the stores of the nodes whose sheep port is in {@code ports} only. */
+    public static Map<Long, Set<Integer>> actual(TestCluster cluster, Set<Integer> ports) {
         Map<Long, Set<Integer>> holders = new TreeMap<>(Long::compareUnsigned);
         for (int i = 0; i < cluster.size(); i++) {
             int port = cluster.endpoint(i).port();
+            if (!ports.contains(port)) {
+                continue;
+            }
             for (long oid : StoreObjects.of(cluster.storeDir(i))) {
                 holders.computeIfAbsent(oid, k -> new TreeSet<>()).add(port);
             }
@@ -68,13 +78,16 @@ public final class Replicas {
     }
 
     /**
-     * Every object whose holders differ from its replicas on the ring of {@code members}, one line each
-     * ("oid: on [ports], ring says [ports]"); empty when every object is exactly where it belongs.
+     * Every object whose holders among {@code members} differ from its replicas on the ring of {@code members}, one
+     * line each ("oid: on [ports], ring says [ports]"); empty when every object is exactly where it belongs. The
+     * stores of nodes that are not members (down, say) are not looked at: what they hold is no replica.
      */
     public static List<String> misplaced(TestCluster cluster, List<NodeInfo> members, int copies) {
         HashRing ring = ring(members);
+        Set<Integer> ports = new TreeSet<>();
+        members.forEach(m -> ports.add(m.port()));
         List<String> wrong = new ArrayList<>();
-        for (Map.Entry<Long, Set<Integer>> e : actual(cluster).entrySet()) {
+        for (Map.Entry<Long, Set<Integer>> e : actual(cluster, ports).entrySet()) {
             Set<Integer> want = expected(ring, e.getKey(), copies);
             if (!want.equals(e.getValue())) {
                 wrong.add(ObjectId.toString(e.getKey()) + ": on " + e.getValue() + ", ring says " + want);

@@ -30,6 +30,7 @@ public final class FioJob {
     private int iodepth = 16;
     private long seed;
     private String rate;
+    private String verifyInterval;
     private Duration timeout = Duration.ofMinutes(3);
     private UnaryOperator<List<String>> launcher = UnaryOperator.identity();
     private final List<String> extra = new ArrayList<>();
@@ -53,6 +54,7 @@ public final class FioJob {
         copy.iodepth = iodepth;
         copy.seed = seed;
         copy.rate = rate;
+        copy.verifyInterval = verifyInterval;
         copy.timeout = timeout;
         copy.launcher = launcher;
         copy.extra.addAll(extra);
@@ -91,6 +93,18 @@ public final class FioJob {
     /** Limits the write bandwidth, such as {@code 2m}, so that a write is still going on when a fault comes. */
     public FioJob rate(String value) {
         this.rate = value;
+        return this;
+    }
+
+    /**
+     * fio's {@code verify_interval}: a header every {@code value} bytes (such as {@code 8k}) instead of one per block.
+     * The only way to tell two runs over the same range apart: fio's crc32c verification checks each header's
+     * offset, length and checksum, but neither the seed nor a {@code verify_pattern}, so data a run with another
+     * seed wrote verifies just as well. A run that overwrites another must use a different interval (or block
+     * size) for a verification to catch the old data.
+     */
+    public FioJob verifyInterval(String value) {
+        this.verifyInterval = value;
         return this;
     }
 
@@ -133,6 +147,9 @@ public final class FioJob {
         List<String> cmd = new ArrayList<>(List.of("fio", "--name=sheepdog", "--ioengine=nbd", "--uri=" + uri,
                 "--rw=randwrite", "--bs=" + blockSize, "--iodepth=" + iodepth, "--offset=" + offset,
                 "--size=" + size, "--randseed=" + seed, "--verify=crc32c", "--verify_fatal=1"));
+        if (verifyInterval != null) {
+            cmd.add("--verify_interval=" + verifyInterval);
+        }
         cmd.addAll(extra);
         return cmd;
     }
