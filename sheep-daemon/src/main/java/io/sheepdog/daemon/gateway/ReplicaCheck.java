@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * <li>The good copy is the newest version. Among replicas of that version with different digests (silent
  *     divergence), the digest most of them hold wins; on a tie, the one the replica first in placement order holds
  *     (the primary, which reads prefer). Divergence is logged as an error.</li>
+ * <li>A replica whose content equals the good copy's is consistent, whatever its version: versions count the writes
+ *     each replica applied, so a write retried after an epoch change leaves some replicas a step ahead with the
+ *     same data.</li>
  * <li>Each replica that is missing, damaged, older or divergent is repaired from a good one through the gateway's
  *     repair path (logged, counted in {@code sheep.repair.objects}).</li>
  * <li>An unreachable replica, or one answering another error, is reported, not repaired.</li>
@@ -144,6 +147,11 @@ final class ReplicaCheck {
             if (a.failure != null) {
                 problems.add(problemOf(a.failure));
                 details.add(a.failure.getMessage());
+            } else if (a.digest.sameContent(good)) {
+                // Same content under an older version is consistent: the sequence number counts the writes each
+                // replica applied, and a write retried across an epoch change is applied twice on some replicas.
+                problems.add(null);
+                details.add(null);
             } else if (a.digest.version().compareTo(good.version()) < 0) {
                 problems.add(Problem.STALE);
                 details.add("version " + a.digest.version() + ", good copy " + good.version());

@@ -3,7 +3,6 @@ package io.sheepdog.daemon.it.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
@@ -14,7 +13,6 @@ import io.sheepdog.daemon.testing.process.PatternedBlocks;
 import io.sheepdog.daemon.testing.process.PatternedBlocks.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -119,14 +117,14 @@ class GatewayKillIT {
                 cluster.awaitMembers(2);
                 long without = cluster.awaitEpoch(first + 1);
                 cluster.awaitRecovered(without);
-                assertEveryObjectHasItsCopies(cluster, 2);
+                Replicas.assertEveryObjectHasItsCopies(cluster, 2, COPIES);
                 assertThat(all.mismatches(blocks.read(cluster.endpoint(2).nbdUri(VDI))))
                         .as("blocks read through node 2").isEmpty();
 
                 cluster.restart(0);
                 cluster.awaitMembers(3);
                 cluster.awaitRecovered(cluster.awaitEpoch(without + 1));
-                assertEveryObjectHasItsCopies(cluster, 3);
+                Replicas.assertEveryObjectHasItsCopies(cluster, 3, COPIES);
                 for (int node = 0; node < 3; node++) {
                     int[] last = blocks.read(cluster.endpoint(node).nbdUri(VDI));
                     assertThat(all.mismatches(last)).as("blocks read through node %d after node 0 returned", node)
@@ -141,13 +139,5 @@ class GatewayKillIT {
         } finally {
             clientThread.shutdownNow();
         }
-    }
-
-    /** Every object has its copies (as many as there are nodes, at most {@value #COPIES}) where the ring says. */
-    private static void assertEveryObjectHasItsCopies(ProcessCluster cluster, int running) {
-        List<NodeInfo> members = cluster.awaitMembers(running);
-        assertThat(Replicas.actual(cluster)).as("objects in the stores").isNotEmpty();
-        assertThat(Replicas.misplaced(cluster, members, COPIES))
-                .as("objects not on their ring replicas among %d nodes", running).isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package io.sheepdog.daemon.it.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
@@ -120,7 +119,7 @@ class KillEachNodeIT {
         cluster.awaitRecovered(without);
         System.out.printf("epoch %d without node %d recovered %d ms after the kill%n", without, victim,
                 elapsedMillis(killed));
-        assertEveryObjectHasItsCopies(cluster, NODES - 1);
+        Replicas.assertEveryObjectHasItsCopies(cluster, NODES - 1, COPIES);
 
         long restart = System.nanoTime();
         cluster.restart(victim);
@@ -129,22 +128,11 @@ class KillEachNodeIT {
         cluster.awaitRecovered(back);
         System.out.printf("epoch %d with node %d again recovered %d ms after its restart%n", back, victim,
                 elapsedMillis(restart));
-        assertEveryObjectHasItsCopies(cluster, NODES);
+        Replicas.assertEveryObjectHasItsCopies(cluster, NODES, COPIES);
         return back;
     }
 
     private static long elapsedMillis(long sinceNanos) {
         return (System.nanoTime() - sinceNanos) / 1_000_000;
-    }
-
-    /**
-     * Every object has exactly its {@value #COPIES} copies, on the nodes the ring of the {@code running} members
-     * places it on: none missing, none left on a node that does not own it.
-     */
-    private static void assertEveryObjectHasItsCopies(ProcessCluster cluster, int running) {
-        List<NodeInfo> members = cluster.awaitMembers(running);
-        assertThat(Replicas.actual(cluster)).as("objects in the stores").isNotEmpty();
-        assertThat(Replicas.misplaced(cluster, members, COPIES))
-                .as("objects not on their %d ring replicas among %d nodes", COPIES, running).isEmpty();
     }
 }

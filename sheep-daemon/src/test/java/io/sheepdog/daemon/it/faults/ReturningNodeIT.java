@@ -3,7 +3,6 @@ package io.sheepdog.daemon.it.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.recovery.RecoveryThrottle;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
@@ -12,7 +11,6 @@ import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FioJob;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +82,7 @@ class ReturningNodeIT {
                         RecoveryThrottle.DEFAULT_PARALLEL);
                 cluster.awaitRecovered(back);
                 System.out.printf("recovered %d ms after the start%n", (System.nanoTime() - start) / 1_000_000);
-                assertEveryObjectHasItsCopies(cluster);
+                Replicas.assertEveryObjectHasItsCopies(cluster, 3, COPIES);
                 for (int node = 0; node < 3; node++) {
                     assertSucceeded("the second pattern through node " + node + " after recovery",
                             current.uri(cluster.endpoint(node).nbdUri(VDI)).verify().run());
@@ -102,12 +100,5 @@ class ReturningNodeIT {
     private static void assertSucceeded(String what, CommandResult fio) {
         assertThat(fio.exitCode()).as("fio, %s: %s", what, fio.describe()).isZero();
         System.out.printf("fio, %s: %d ms%n", what, fio.elapsed().toMillis());
-    }
-
-    /** Every object has its {@value #COPIES} copies, one on each node. */
-    private static void assertEveryObjectHasItsCopies(ProcessCluster cluster) {
-        List<NodeInfo> members = cluster.awaitMembers(3);
-        assertThat(Replicas.actual(cluster)).as("objects in the stores").isNotEmpty();
-        assertThat(Replicas.misplaced(cluster, members, COPIES)).as("objects not on their ring replicas").isEmpty();
     }
 }

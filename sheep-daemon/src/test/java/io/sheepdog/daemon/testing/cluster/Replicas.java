@@ -1,6 +1,12 @@
 package io.sheepdog.daemon.testing.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.api.ObjectCheck;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.ring.HashRing;
@@ -13,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Where objects really are (the files in every node's store) against where the placement ring says they belong:
@@ -94,5 +101,34 @@ public final class Replicas {
             }
         }
         return wrong;
+    }
+
+    /**
+     * Every object has exactly its copies (at most {@code copies}, as many as there are zones) on the nodes the ring
+     * of the {@code running} members places it on, none missing and none left elsewhere, judged from the stores on
+     * disk; and the cluster's own check (OBJ_CHECK over every object of every VDI, what {@code collie cluster check}
+     * runs) finds every replica good, with nothing to repair.
+     */
+    public static void assertEveryObjectHasItsCopies(TestCluster cluster, int running, int copies)
+            throws SheepException {
+        List<NodeInfo> members = cluster.awaitMembers(running);
+        assertThat(actual(cluster)).as("objects in the stores").isNotEmpty();
+        assertThat(misplaced(cluster, members, copies))
+                .as("objects not on their %d ring replicas among %d nodes", copies, running).isEmpty();
+        int node = IntStream.range(0, cluster.size()).filter(cluster::isRunning).findFirst().orElseThrow();
+        SheepClient client = cluster.client(node);
+        List<ObjectCheck> problems = new ArrayList<>();
+        int checked = 0;
+        for (VdiInfo vdi : client.list()) {
+            for (long oid : client.objects(vdi.name())) {
+                ObjectCheck result = client.check(oid);
+                checked++;
+                if (result.outcome() != ObjectCheck.Outcome.OK) {
+                    problems.add(result);
+                }
+            }
+        }
+        assertThat(checked).as("objects checked").isPositive();
+        assertThat(problems).as("objects the cluster check did not find whole and consistent").isEmpty();
     }
 }
