@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 
 /**
  * Where objects really are (the files in every node's store) against where the placement ring says they belong:
@@ -48,8 +49,23 @@ public final class Replicas {
 
     /** For every object in any node's store, the sheep ports of the nodes whose store holds it. */
     public static Map<Long, Set<Integer>> actual(TestCluster cluster) {
+        return actual(cluster, i -> true);
+    }
+
+    /** The objects the stores of the running nodes hold, each counted once. */
+    public static Set<Long> heldByRunning(TestCluster cluster) {
+        Set<Long> held = new TreeSet<>(Long::compareUnsigned);
+        held.addAll(actual(cluster, cluster::isRunning).keySet());
+        return held;
+    }
+
+    /** For every object in the store of a node {@code which} accepts, the sheep ports of those holding it. */
+    private static Map<Long, Set<Integer>> actual(TestCluster cluster, IntPredicate which) {
         Map<Long, Set<Integer>> holders = new TreeMap<>(Long::compareUnsigned);
         for (int i = 0; i < cluster.size(); i++) {
+            if (!which.test(i)) {
+                continue;
+            }
             int port = cluster.endpoint(i).port();
             for (long oid : StoreObjects.of(cluster.storeDir(i))) {
                 holders.computeIfAbsent(oid, k -> new TreeSet<>()).add(port);
@@ -72,9 +88,21 @@ public final class Replicas {
      * ("oid: on [ports], ring says [ports]"); empty when every object is exactly where it belongs.
      */
     public static List<String> misplaced(TestCluster cluster, List<NodeInfo> members, int copies) {
+        return misplaced(actual(cluster), members, copies);
+    }
+
+    /**
+     * Like {@link #misplaced(TestCluster, List, int)}, looking only at the stores of the nodes that run: the stores
+     * of nodes killed for good still hold their old copies, which the ring of the living no longer counts.
+     */
+    public static List<String> misplacedAmongRunning(TestCluster cluster, List<NodeInfo> members, int copies) {
+        return misplaced(actual(cluster, cluster::isRunning), members, copies);
+    }
+
+    private static List<String> misplaced(Map<Long, Set<Integer>> holders, List<NodeInfo> members, int copies) {
         HashRing ring = ring(members);
         List<String> wrong = new ArrayList<>();
-        for (Map.Entry<Long, Set<Integer>> e : actual(cluster).entrySet()) {
+        for (Map.Entry<Long, Set<Integer>> e : holders.entrySet()) {
             Set<Integer> want = expected(ring, e.getKey(), copies);
             if (!want.equals(e.getValue())) {
                 wrong.add(ObjectId.toString(e.getKey()) + ": on " + e.getValue() + ", ring says " + want);
