@@ -52,7 +52,7 @@ class TwoNodesLostIT {
         List<Integer> killed = others.subList(0, 2).stream().sorted().toList();
         System.out.println("nodes killed: " + killed);
 
-        try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(NODES).copies(COPIES).daemonArgs("--debug").start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(NODES).copies(COPIES).start()) {
             VdiInfo vdi = cluster.client(0).create(VDI, SIZE, 0);
             cluster.awaitVdi(VDI);
             long before = cluster.awaitEpoch(1);
