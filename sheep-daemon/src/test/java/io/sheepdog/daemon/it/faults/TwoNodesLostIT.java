@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class TwoNodesLostIT {
     private static final String VDI = "lost2";
-    /** Six objects: every object has a replica on at least one of any two nodes of five (copies 3). */
+    /** Six 4 MiB objects: small enough to write in seconds, each with a copy left whichever two nodes die. */
     private static final long SIZE = 24L << 20;
     private static final int NODES = 5;
     private static final int COPIES = 3;
