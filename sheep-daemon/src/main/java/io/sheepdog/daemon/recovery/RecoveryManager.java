@@ -125,20 +125,27 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         if (snap.epoch() == 0 || !clusterRunning.getAsBoolean()) {
             return;
         }
+        // The new run is in place before the old one lets its waiters go: they ask it (see ready), also when they
+        // run on this thread, inside cancel().
+        RecoveryRun next = member ? new RecoveryRun(this, snap) : null;
+        current = next;
         if (run != null) {
             run.cancel();
         }
-        if (!member) {
-            current = null;
-            return;
+        if (next != null) {
+            worker.execute(next::run);
         }
-        RecoveryRun next = new RecoveryRun(this, snap);
-        current = next;
-        worker.execute(next::run);
     }
 
     @Override
     public CompletableFuture<Void> ready(long oid) {
+        RecoveryRun seen = current;
+        if (seen == null || seen.epoch() != placement.epoch()) {
+            // The epoch moved and the metadata listener has not called epochChanged() yet, but requests stamped with
+            // the new epoch already pass the epoch check: start this epoch's run now, so that a request for an object
+            // this node has yet to recover waits for the plan instead of finding no replica (NO_OBJ, EIO).
+            epochChanged();
+        }
         RecoveryRun run = current;
         if (run == null) {
             return READY;
