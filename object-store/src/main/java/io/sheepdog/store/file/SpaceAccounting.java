@@ -60,8 +60,11 @@ final class SpaceAccounting {
 
     StoreStats stats() throws StoreException {
         try {
-            return new StoreStats(fileStore.getTotalSpace(), blocks.get() * ObjectLayout.BLOCK_SIZE,
-                    fileStore.getUsableSpace(), objects.get());
+            // Free means what writes may still allocate, so a node at its reserve shows as full (collie node info).
+            long usable = fileStore.getUsableSpace();
+            long free = reservedBytes < 0 ? usable : Math.max(0, usable - reservedBytes);
+            return new StoreStats(fileStore.getTotalSpace(), blocks.get() * ObjectLayout.BLOCK_SIZE, free,
+                    objects.get());
         } catch (IOException e) {
             throw new StoreException("cannot read the space of " + fileStore, e);
         }

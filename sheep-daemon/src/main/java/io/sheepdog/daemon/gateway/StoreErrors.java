@@ -6,14 +6,15 @@ import io.sheepdog.store.ChecksumException;
 import io.sheepdog.store.NoSpaceException;
 import io.sheepdog.store.StoreException;
 
-/** Maps local store failures to result codes. */
+/** Maps local store failures to result codes; a full store is also reported in the log. */
 public final class StoreErrors {
     private StoreErrors() {
     }
 
     /** The result code for a store failure. */
     public static SheepException toSheep(StoreException e) {
-        if (e instanceof NoSpaceException) {
+        if (e instanceof NoSpaceException full) {
+            StoreFullLog.refused(full);
             return new SheepException(ResultCode.NO_SPACE, e.getMessage(), e);
         }
         if (e instanceof ChecksumException) {

@@ -11,12 +11,16 @@ import io.sheepdog.nbd.NbdError;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One NBD connection's view of a VDI. Multi-conn is safe: every connection of every export goes through the same
  * inode and store, and a flush is a barrier over the whole store.
  */
 final class VdiBlockDevice implements BlockDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(VdiBlockDevice.class);
+
     private final Inode inode;
     private final VdiIo io;
 
@@ -70,11 +74,11 @@ final class VdiBlockDevice implements BlockDevice {
         return mapErrors(io.blockStatus(inode, offset, length));
     }
 
-    private static <T> CompletableFuture<T> mapErrors(CompletableFuture<T> f) {
+    private <T> CompletableFuture<T> mapErrors(CompletableFuture<T> f) {
         return f.exceptionallyCompose(e -> CompletableFuture.failedFuture(toNbd(e)));
     }
 
-    private static BlockDeviceException toNbd(Throwable e) {
+    private BlockDeviceException toNbd(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof SheepException se) {
             NbdError err = switch (se.result()) {
@@ -83,8 +87,17 @@ final class VdiBlockDevice implements BlockDevice {
                 case SHUTDOWN -> NbdError.ESHUTDOWN;
                 default -> NbdError.EIO;
             };
+            if (err == NbdError.EIO) {
+                logEio(se.result() + ": " + se.getMessage());
+            }
             return new BlockDeviceException(err, se.getMessage(), se);
         }
+        logEio(String.valueOf(cause));
         return new BlockDeviceException(NbdError.EIO, String.valueOf(cause), cause);
+    }
+
+    /** The client learns only "EIO": the reason goes to the log, where the operator can find it. */
+    private void logEio(String reason) {
+        LOG.warn("I/O error answered to an NBD client of VDI {}: {}", inode.record().name(), reason);
     }
 }

@@ -125,16 +125,16 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         if (snap.epoch() == 0 || !clusterRunning.getAsBoolean()) {
             return;
         }
+        // The new run is in place before the old one lets its waiters go: they ask it (see ready), also when they
+        // run on this thread, inside cancel().
+        RecoveryRun next = member ? new RecoveryRun(this, snap) : null;
+        current = next;
         if (run != null) {
             run.cancel();
         }
-        if (!member) {
-            current = null;
-            return;
+        if (next != null) {
+            worker.execute(next::run);
         }
-        RecoveryRun next = new RecoveryRun(this, snap);
-        current = next;
-        worker.execute(next::run);
     }
 
     @Override

@@ -75,6 +75,15 @@ public final class Replicas {
         return holders;
     }
 
+    /** The objects the stores of the running nodes hold, each counted once. */
+    public static Set<Long> heldByRunning(TestCluster cluster) {
+        Set<Integer> running = new TreeSet<>();
+        cluster.runningEndpoints().forEach(n -> running.add(n.port()));
+        Set<Long> held = new TreeSet<>(Long::compareUnsigned);
+        held.addAll(actual(cluster, running).keySet());
+        return held;
+    }
+
     /** The sheep ports of the replicas of {@code oid} on {@code ring}. */
     public static Set<Integer> expected(HashRing ring, long oid, int copies) {
         Set<Integer> ports = new TreeSet<>();
