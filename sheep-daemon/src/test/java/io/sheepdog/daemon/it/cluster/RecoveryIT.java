@@ -6,7 +6,9 @@ import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.recovery.RecoveryThrottle;
 import io.sheepdog.daemon.testing.cluster.MiniCluster;
+import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.cluster.StoreObjects;
 import io.sheepdog.daemon.testing.cluster.VdiBlocks;
@@ -14,6 +16,7 @@ import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -93,6 +96,67 @@ class RecoveryIT {
             assertThat(StoreObjects.ofVdi(cluster.storeDir(2), vdi.vid())).as("node 2's share").isNotEmpty();
             assertThat(Replicas.misplaced(cluster, members, 2)).as("objects off their ring replicas").isEmpty();
             for (int node = 0; node < 3; node++) {
+                VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), data);
+            }
+        }
+    }
+
+    /**
+     * Node 2 returns to a cluster that wrote {@value #OBJECTS} * 4 objects without it and recovers slowly (one
+     * object at a time, 128 KiB/s: about two objects a second). Part-way, node 1 stops: a new epoch in which node 2
+     * owns every object. Its new plan must not hold the objects it already copied (progress is kept), and in the end
+     * every object is on both remaining nodes and reads back through each.
+     */
+    @Test
+    void aNewEpochDuringRecoveryRestartsThePlanAndKeepsWhatWasCopied() throws Exception {
+        Random random = seeded();
+        int objects = 4 * OBJECTS;
+        try (MiniCluster cluster = MiniCluster.builder(work).nodes(3).copies(2).start()) {
+            cluster.awaitMembers(3);
+            long first = cluster.awaitEpoch(1);
+            for (int node = 0; node < 3; node++) {
+                cluster.client(node).setRecoveryThrottle(2 * BLOCK, 1);
+            }
+            cluster.stop(2);
+            cluster.awaitMembers(2);
+            long two = cluster.awaitEpoch(first + 1);
+            VdiInfo vdi = cluster.client(0).create("moving", (long) objects * ObjectLayout.OBJECT_SIZE, 0);
+            cluster.awaitVdi("moving");
+            byte[][] data = randomBlocks(random, objects);
+            write(cluster, 0, vdi.vid(), data, 0);
+
+            cluster.restart(2);
+            cluster.awaitMembers(3);
+            long three = cluster.awaitEpoch(two + 1);
+            RecoveryInfo partway = Poll.until("node 2 part-way through recovering epoch " + three,
+                    cluster.awaitTimeout(), whyNot -> {
+                        RecoveryInfo r = cluster.client(2).recovery();
+                        whyNot.append(r);
+                        return r.epoch() == three && r.done() >= 3 && r.done() < r.total()
+                                ? Optional.of(r) : Optional.empty();
+                    });
+
+            cluster.stop(1);
+            cluster.awaitMembers(2);
+            long four = cluster.awaitEpoch(three + 1);
+            RecoveryInfo replanned = Poll.until("node 2's plan for epoch " + four, cluster.awaitTimeout(), whyNot -> {
+                RecoveryInfo r = cluster.client(2).recovery();
+                whyNot.append(r);
+                return r.epoch() == four && !"PREPARING".equals(r.state()) ? Optional.of(r) : Optional.empty();
+            });
+            System.out.printf("epoch %d: node 2 had copied %d of %d; epoch %d plans %d%n", three, partway.done(),
+                    partway.total(), four, replanned.total());
+            // Node 2 owns all objects + the inode now; what it copied in epoch three is current and not planned again.
+            assertThat(replanned.total()).as("epoch %d plan after %s", four, partway)
+                    .isLessThanOrEqualTo(objects + 1 - partway.done());
+
+            for (int node : new int[] {0, 2}) {
+                cluster.client(node).setRecoveryThrottle(RecoveryThrottle.DEFAULT_BYTES_PER_SECOND,
+                        RecoveryThrottle.DEFAULT_PARALLEL);
+            }
+            cluster.awaitRecovered(four);
+            Replicas.assertEveryObjectHasItsCopies(cluster, 2, 2);
+            for (int node : new int[] {0, 2}) {
                 VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), data);
             }
         }
