@@ -64,7 +64,9 @@ public final class ObjectId {
 
     /** Sixteen lower-case hex digits, the form used in logs, file names and errors. */
     public static String toString(long oid) {
-        return String.format("%016x", oid);
+        // Not String.format: this is called on request paths, and the formatter parses its pattern every time.
+        String hex = Long.toHexString(oid);
+        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
     }
 
     /** Parses the form written by {@link #toString(long)}. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,16 +61,17 @@ final class EpochRetry {
     /**
      * Runs {@code attempt} (given the epoch to stamp on its requests) until it completes under a stable epoch.
      *
-     * @param what names the request in the timeout message ("write of object 0000...")
+     * @param what names the request in the timeout message ("write of object 0000..."); called only on failure,
+     *             so that the request path formats nothing
      */
-    <T> CompletableFuture<T> run(String what, LongFunction<CompletableFuture<T>> attempt) {
+    <T> CompletableFuture<T> run(Supplier<String> what, LongFunction<CompletableFuture<T>> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
         attempt(new Request<>(what, attempt, System.nanoTime() + timeoutNanos, result));
         return result;
     }
 
     /** One request's retry state. */
-    private record Request<T>(String what, LongFunction<CompletableFuture<T>> attempt, long deadline,
+    private record Request<T>(Supplier<String> what, LongFunction<CompletableFuture<T>> attempt, long deadline,
                               CompletableFuture<T> result) {
     }
 
@@ -143,16 +145,16 @@ final class EpochRetry {
     private SheepException timedOut(Request<?> r, long e, Throwable last) {
         String limit = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
         if (last instanceof SheepException se && se.result() == ResultCode.NETWORK_ERROR) {
-            return new SheepException(ResultCode.NETWORK_ERROR, r.what() + ": a replica stayed unreachable for "
+            return new SheepException(ResultCode.NETWORK_ERROR, r.what().get() + ": a replica stayed unreachable for "
                     + limit + " and the cluster did not move to a new epoch without it; last error: "
                     + se.getMessage(), se);
         }
         if (last instanceof SheepException se && (se.result() == ResultCode.OLD_NODE_VER
                 || se.result() == ResultCode.NEW_NODE_VER)) {
-            return new SheepException(se.result(), r.what() + ": the epochs of this node (" + e
+            return new SheepException(se.result(), r.what().get() + ": the epochs of this node (" + e
                     + ") and the replicas did not agree within " + limit + "; last answer: " + se.getMessage(), se);
         }
-        return new SheepException(ResultCode.OLD_NODE_VER, r.what() + ": the epoch kept changing for " + limit
+        return new SheepException(ResultCode.OLD_NODE_VER, r.what().get() + ": the epoch kept changing for " + limit
                 + " (last at " + e + ", now " + epoch.getAsLong() + ")", last);
     }
 

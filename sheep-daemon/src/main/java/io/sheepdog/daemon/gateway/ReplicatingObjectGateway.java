@@ -98,37 +98,38 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
     @Override
     public CompletableFuture<Void> read(long oid, long offset, ByteBuffer dst) {
         int length = dst.remaining();
-        return onSuccess(retry.run("read of object " + ObjectId.toString(oid),
+        return onSuccess(retry.run(() -> "read of object " + ObjectId.toString(oid),
                 e -> one(e, oid, p -> p.read(e, oid, offset, dst))), () -> dst.position(dst.position() + length));
     }
 
     @Override
     public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, boolean create, boolean fua) {
-        return onSuccess(retry.run("write of object " + ObjectId.toString(oid),
+        return onSuccess(retry.run(() -> "write of object " + ObjectId.toString(oid),
                 e -> repairing(e, oid, writeReplicas(oid), p -> p.write(e, oid, offset, src, create, fua))),
                 () -> src.position(src.limit()));
     }
 
     @Override
     public CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua) {
-        return retry.run("zeroing of object " + ObjectId.toString(oid),
+        return retry.run(() -> "zeroing of object " + ObjectId.toString(oid),
                 e -> repairing(e, oid, writeReplicas(oid), p -> p.zero(e, oid, offset, length, discard, fua)));
     }
 
     @Override
     public CompletableFuture<Void> remove(long oid) {
-        return retry.run("removal of object " + ObjectId.toString(oid), e -> all(replicas(oid), p -> p.remove(e, oid)));
+        return retry.run(() -> "removal of object " + ObjectId.toString(oid),
+                e -> all(replicas(oid), p -> p.remove(e, oid)));
     }
 
     @Override
     public CompletableFuture<BitSet> allocation(long oid) {
-        return retry.run("allocation of object " + ObjectId.toString(oid), e -> one(e, oid,
+        return retry.run(() -> "allocation of object " + ObjectId.toString(oid), e -> one(e, oid,
                 p -> p.allocation(e, oid)));
     }
 
     @Override
     public CompletableFuture<Void> flush() {
-        return retry.run("flush", e -> all(placement.dataNodes(), p -> p.flush(e)));
+        return retry.run(() -> "flush", e -> all(placement.dataNodes(), p -> p.flush(e)));
     }
 
     /** {@code f}, running {@code action} first if it succeeds; failures stay unwrapped SheepExceptions. */
@@ -253,7 +254,7 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
      */
     @Override
     public CompletableFuture<ObjectCheck> check(long oid) {
-        return retry.run("check of object " + ObjectId.toString(oid), e -> ReplicaCheck.run(oid, replicas(oid),
+        return retry.run(() -> "check of object " + ObjectId.toString(oid), e -> ReplicaCheck.run(oid, replicas(oid),
                 n -> on(n, p -> p.check(e, oid)), (good, bad, why) -> repair(e, oid, good, bad, why)));
     }
 
