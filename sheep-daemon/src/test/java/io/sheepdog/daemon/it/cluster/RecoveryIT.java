@@ -14,6 +14,7 @@ import io.sheepdog.daemon.testing.cluster.StoreObjects;
 import io.sheepdog.daemon.testing.cluster.VdiBlocks;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -47,15 +48,11 @@ class RecoveryIT {
             byte[][] before = randomBlocks(random, OBJECTS);
             write(cluster, 0, vdi.vid(), before, 0);
 
-            cluster.stop(2);
-            cluster.awaitMembers(2);
-            long without = cluster.awaitEpoch(first + 1);
+            long without = leave(cluster, 2, first);
             byte[][] after = randomBlocks(random, 2 * OBJECTS); // overwrites the first half, creates the second
             write(cluster, 1, vdi.vid(), after, 0);
 
-            cluster.restart(2);
-            cluster.awaitMembers(3);
-            long back = cluster.awaitEpoch(without + 1);
+            long back = rejoin(cluster, 2, without);
             // At once, before recovery is known to be done: node 2 reads its own copy first and must not serve the
             // data it held before it went down.
             VdiBlocks.assertReadsBack(cluster, 2, vdi.vid(), after);
@@ -79,21 +76,18 @@ class RecoveryIT {
         try (MiniCluster cluster = MiniCluster.builder(work).nodes(3).copies(2).start()) {
             cluster.awaitMembers(3);
             long first = cluster.awaitEpoch(1);
-            cluster.stop(2);
-            cluster.awaitMembers(2);
-            long two = cluster.awaitEpoch(first + 1);
+            long two = leave(cluster, 2, first);
             VdiInfo vdi = cluster.client(0).create("grow", 4L * OBJECTS * ObjectLayout.OBJECT_SIZE, 0);
             cluster.awaitVdi("grow");
             byte[][] data = randomBlocks(random, 4 * OBJECTS);
             write(cluster, 0, vdi.vid(), data, 0);
             assertThat(StoreObjects.ofVdi(cluster.storeDir(2), vdi.vid())).isEmpty();
 
-            cluster.restart(2);
-            List<NodeInfo> members = cluster.awaitMembers(3);
-            long three = cluster.awaitEpoch(two + 1);
+            long three = rejoin(cluster, 2, two);
             cluster.awaitRecovered(three);
 
             assertThat(StoreObjects.ofVdi(cluster.storeDir(2), vdi.vid())).as("node 2's share").isNotEmpty();
+            List<NodeInfo> members = cluster.awaitMembers(3);
             assertThat(Replicas.misplaced(cluster, members, 2)).as("objects off their ring replicas").isEmpty();
             for (int node = 0; node < 3; node++) {
                 VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), data);
@@ -117,17 +111,13 @@ class RecoveryIT {
             for (int node = 0; node < 3; node++) {
                 cluster.client(node).setRecoveryThrottle(2 * BLOCK, 1);
             }
-            cluster.stop(2);
-            cluster.awaitMembers(2);
-            long two = cluster.awaitEpoch(first + 1);
+            long two = leave(cluster, 2, first);
             VdiInfo vdi = cluster.client(0).create("moving", (long) objects * ObjectLayout.OBJECT_SIZE, 0);
             cluster.awaitVdi("moving");
             byte[][] data = randomBlocks(random, objects);
             write(cluster, 0, vdi.vid(), data, 0);
 
-            cluster.restart(2);
-            cluster.awaitMembers(3);
-            long three = cluster.awaitEpoch(two + 1);
+            long three = rejoin(cluster, 2, two);
             RecoveryInfo partway = Poll.until("node 2 part-way through recovering epoch " + three,
                     cluster.awaitTimeout(), whyNot -> {
                         RecoveryInfo r = cluster.client(2).recovery();
@@ -136,9 +126,7 @@ class RecoveryIT {
                                 ? Optional.of(r) : Optional.empty();
                     });
 
-            cluster.stop(1);
-            cluster.awaitMembers(2);
-            long four = cluster.awaitEpoch(three + 1);
+            long four = leave(cluster, 1, three);
             RecoveryInfo replanned = Poll.until("node 2's plan for epoch " + four, cluster.awaitTimeout(), whyNot -> {
                 RecoveryInfo r = cluster.client(2).recovery();
                 whyNot.append(r);
@@ -160,6 +148,20 @@ class RecoveryIT {
                 VdiBlocks.assertReadsBack(cluster, node, vdi.vid(), data);
             }
         }
+    }
+
+    /** Stops {@code node} and waits until the others are in the epoch after {@code epoch} without it. */
+    private static long leave(MiniCluster cluster, int node, long epoch) {
+        cluster.stop(node);
+        cluster.awaitMembers(cluster.runningEndpoints().size());
+        return cluster.awaitEpoch(epoch + 1);
+    }
+
+    /** Starts {@code node} again and waits until every node is in the epoch after {@code epoch} with it. */
+    private static long rejoin(MiniCluster cluster, int node, long epoch) throws IOException {
+        cluster.restart(node);
+        cluster.awaitMembers(cluster.runningEndpoints().size());
+        return cluster.awaitEpoch(epoch + 1);
     }
 
     private static Random seeded() {
