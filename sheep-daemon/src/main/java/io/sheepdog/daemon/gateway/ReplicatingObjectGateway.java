@@ -321,20 +321,31 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
                 .thenCompose(ReplicatingObjectGateway::all);
     }
 
-    /** The outcome of completed {@code calls}: the first hard failure in order, else the first epoch mismatch. */
+    /**
+     * The outcome of completed {@code calls}: the first hard failure in order; else the first retryable one (an
+     * epoch mismatch or an unreachable replica, which {@link EpochRetry} retries); else the first lost or damaged
+     * replica. Damage comes last because it is repaired from a replica that answers: when every replica that
+     * answered had lost the object, the unreachable one may hold it, and the retry (under a new epoch, or once it
+     * answers again) can repair the others from it instead of failing the client at once.
+     */
     private static CompletableFuture<Void> all(List<CompletableFuture<Void>> calls) {
-        SheepException mismatch = null;
+        SheepException retryable = null;
+        SheepException damage = null;
         for (CompletableFuture<Void> c : calls) {
             SheepException e = failure(c);
             if (e == null) {
                 continue;
             }
-            if (!isEpochMismatch(e) && e.result() != ResultCode.NETWORK_ERROR) {
+            if (isEpochMismatch(e) || e.result() == ResultCode.NETWORK_ERROR) {
+                retryable = retryable == null ? e : retryable;
+            } else if (isDamage(e)) {
+                damage = damage == null ? e : damage;
+            } else {
                 return CompletableFuture.failedFuture(e);
             }
-            mismatch = mismatch == null ? e : mismatch;
         }
-        return mismatch == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(mismatch);
+        SheepException first = retryable != null ? retryable : damage;
+        return first == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(first);
     }
 
     /** {@link #all(List)} of the calls except those to {@code repaired} nodes. */

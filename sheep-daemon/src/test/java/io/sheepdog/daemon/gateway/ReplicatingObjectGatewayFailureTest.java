@@ -138,6 +138,33 @@ class ReplicatingObjectGatewayFailureTest {
     }
 
     @Test
+    void aWriteThatFindsTheObjectLostWhereverAReplicaAnswersWaitsForTheOneThatDoesNotAndRepairsFromIt()
+            throws Exception {
+        List<NodeAddress> replicas = cluster.placement(0).replicas(OID, 3);
+        // The gateway runs on a node that lost its copy: the holder must be a peer, whose silence times out.
+        ReplicatingObjectGateway gateway = cluster.gateway(cluster.nodes.indexOf(cluster.at(replicas.get(0))),
+                ReadPolicy.PRIMARY, Duration.ofSeconds(30));
+        gateway.write(OID, 0, block(1), true, false).get(10, TimeUnit.SECONDS);
+        PeerNodes.Node holder = cluster.at(replicas.get(2));
+        holder.ops.hang(true);
+        cluster.at(replicas.get(0)).memory.delete(OID);
+        cluster.at(replicas.get(1)).memory.delete(OID);
+
+        CompletableFuture<Void> write = gateway.write(OID, 4096, block(2), false, false);
+        // The first attempt: both answering replicas have lost the object, the holder times out. Not an error yet.
+        awaitCondition(() -> cluster.at(replicas.get(0)).ops.answered(ResultCode.NO_OBJ) > 0
+                && cluster.at(replicas.get(1)).ops.answered(ResultCode.NO_OBJ) > 0);
+        holder.ops.hang(false);
+
+        write.get(20, TimeUnit.SECONDS);
+        for (NodeAddress n : replicas) {
+            byte[] contents = cluster.at(n).memory.contents(OID);
+            assertThat(contents[0]).as("block 0 on %s, repaired from the holder", n.hostPort()).isEqualTo((byte) 1);
+            assertThat(contents[4096]).as("block 1 on %s, the new write", n.hostPort()).isEqualTo((byte) 2);
+        }
+    }
+
+    @Test
     void aStoreFailureOnOneReplicaFailsTheWriteWithItsCode() throws Exception {
         ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, Duration.ofSeconds(5));
         List<NodeAddress> replicas = cluster.placement(0).replicas(OID, 3);
