@@ -1,7 +1,6 @@
 package io.sheepdog.daemon.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.VdiInfo;
@@ -9,7 +8,6 @@ import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.cluster.StoreObjects;
 import io.sheepdog.daemon.testing.process.CommandResult;
-import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FioJob;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
@@ -38,9 +36,7 @@ class ReplicatedFioIT {
 
     @Test
     void whatFioWroteThroughOneNodeVerifiesThroughEveryNodeAndEveryStoreHoldsIt() throws Exception {
-        assumeTrue(ExternalCommand.isOnPath("fio"), "fio is not installed");
-        long seed = System.nanoTime();
-        System.out.println("fio random seed " + seed);
+        long seed = FioJob.newSeed();
         try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(3).copies(3).start()) {
             VdiInfo vdi = cluster.client(0).create(VDI, SIZE, 0);
             assertThat(vdi.copies()).isEqualTo(3);

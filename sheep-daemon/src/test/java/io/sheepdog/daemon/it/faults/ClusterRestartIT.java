@@ -1,13 +1,11 @@
 package io.sheepdog.daemon.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.api.ClusterInfo;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.process.CommandResult;
-import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FioJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +36,7 @@ class ClusterRestartIT {
 
     @Test
     void everyNodeKilledAndStartedInAnotherOrderKeepsEpochsVdisAndFlushedData() throws Exception {
-        assumeTrue(ExternalCommand.isOnPath("fio"), "fio is not installed");
-        long seed = System.nanoTime();
-        System.out.println("random seed " + seed);
+        long seed = FioJob.newSeed();
         try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(3).copies(3).start()) {
             for (String name : VDIS) {
                 cluster.client(0).create(name, SIZE, 0);

@@ -1,13 +1,11 @@
 package io.sheepdog.daemon.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.process.CommandResult;
-import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FioJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,9 +47,7 @@ class KillEachNodeIT {
 
     @Test
     void killingEachReplicaNodeInTurnLosesNoWriteAndEveryObjectGetsItsCopiesBack() throws Exception {
-        assumeTrue(ExternalCommand.isOnPath("fio"), "fio is not installed");
-        long seed = System.nanoTime();
-        System.out.println("fio random seed " + seed);
+        long seed = FioJob.newSeed();
         ExecutorService fioThread = Executors.newSingleThreadExecutor();
         long start = System.nanoTime();
         try (ProcessCluster cluster = ProcessCluster.builder(work.resolve("cluster")).nodes(NODES).copies(COPIES)

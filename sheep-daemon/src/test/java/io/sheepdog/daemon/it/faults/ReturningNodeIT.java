@@ -1,14 +1,12 @@
 package io.sheepdog.daemon.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.recovery.RecoveryThrottle;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.process.CommandResult;
-import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FioJob;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
@@ -44,9 +42,7 @@ class ReturningNodeIT {
 
     @Test
     void aNodeBackAfterWritesItMissedServesOnlyTheNewDataEvenBeforeItRecovered() throws Exception {
-        assumeTrue(ExternalCommand.isOnPath("fio"), "fio is not installed");
-        long seed = System.nanoTime();
-        System.out.println("fio random seed " + seed);
+        long seed = FioJob.newSeed();
         long start = System.nanoTime();
         try (ProcessCluster cluster = ProcessCluster.builder(work.resolve("cluster")).nodes(3).copies(COPIES)
                 .start()) {

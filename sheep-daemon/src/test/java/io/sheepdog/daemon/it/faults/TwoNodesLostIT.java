@@ -1,7 +1,6 @@
 package io.sheepdog.daemon.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.api.NodeInfo;
 import io.sheepdog.daemon.api.SheepException;
@@ -9,7 +8,6 @@ import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import io.sheepdog.daemon.testing.cluster.Replicas;
 import io.sheepdog.daemon.testing.process.CommandResult;
-import io.sheepdog.daemon.testing.process.ExternalCommand;
 import io.sheepdog.daemon.testing.process.FioJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +42,7 @@ class TwoNodesLostIT {
 
     @Test
     void twoNodesKilledTogetherLoseNothingAndEveryObjectGetsItsCopiesBack() throws Exception {
-        assumeTrue(ExternalCommand.isOnPath("fio"), "fio is not installed");
-        long seed = System.nanoTime();
-        System.out.println("random seed " + seed);
+        long seed = FioJob.newSeed();
         Random random = new Random(seed);
         List<Integer> others = new ArrayList<>(List.of(1, 2, 3, 4));
         Collections.shuffle(others, random);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * One fio job over NBD (fio's nbd engine) with crc32c verification headers: random writes over a range of an
@@ -38,6 +39,17 @@ public final class FioJob {
     private FioJob(Path directory, String uri) {
         this.directory = directory;
         this.uri = uri;
+    }
+
+    /**
+     * A fresh seed for a test's fio runs, printed so that a failure can be replayed with it; skips the test (a JUnit
+     * assumption) when fio is not installed.
+     */
+    public static long newSeed() {
+        Assumptions.assumeTrue(ExternalCommand.isOnPath("fio"), "fio is not installed");
+        long seed = System.nanoTime();
+        System.out.println("fio random seed " + seed);
+        return seed;
     }
 
     /** A job over the NBD export {@code uri} whose state files go to {@code directory} (created if missing). */
