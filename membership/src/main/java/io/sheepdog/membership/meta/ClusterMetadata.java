@@ -87,6 +87,10 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.VID_IN_USE,
                     String.format("VDI id %06x is used by VDI %s", v.vid(), taken.name()));
         }
+        if (s.retiredVids().contains(v.vid())) {
+            return CommandResult.rejected(Outcome.VID_IN_USE,
+                    String.format("VDI id %06x belonged to a deleted VDI and is never given again", v.vid()));
+        }
         for (VdiEntry e : s.vdis().values()) {
             if (e.name().equals(v.name()) && e.snapshotId() == v.snapshotId()) {
                 return CommandResult.rejected(Outcome.VDI_EXISTS, v.isWorking()
@@ -116,9 +120,7 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.NO_SUCH_VDI, "no VDI " + d.name()
                     + String.format(" with id %06x", d.vid()));
         }
-        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
-        vdis.remove(d.vid());
-        state = s.withVdis(vdis);
+        state = s.withVdiDeleted(d.vid());
         return CommandResult.success();
     }
 
@@ -154,7 +156,7 @@ public final class ClusterMetadata {
     private void startEpoch(MetadataState s, long previous, long startMillis, List<MemberInfo> members) {
         List<Epoch> epochs = new ArrayList<>(s.epochs());
         epochs.add(new Epoch(previous + 1, startMillis, dataNodes(members)));
-        state = new MetadataState(s.format(), s.vdis(), epochs, session(members), s.version());
+        state = s.withEpochs(epochs, session(members));
     }
 
     private CommandResult resume(MetadataState s, MetadataCommand.Resume r) {
@@ -162,7 +164,7 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.STALE_EPOCH, "resume of epoch " + r.epoch()
                     + " but the current epoch is " + s.epochNumber());
         }
-        state = new MetadataState(s.format(), s.vdis(), s.epochs(), session(r.members()), s.version());
+        state = s.withEpochs(s.epochs(), session(r.members()));
         return CommandResult.success();
     }
 

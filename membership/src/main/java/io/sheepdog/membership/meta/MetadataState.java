@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * An immutable snapshot of the cluster metadata, safe to read from any thread. It is also the snapshot format of
@@ -24,9 +26,14 @@ import java.util.TreeMap;
  * @param shuttingDown the operator shut the cluster down ({@link MetadataCommand.Shutdown}) and it has not run
  *                     again since: nodes leaving are not failures, no epoch starts (absent in snapshots written
  *                     before it existed: false)
+ * @param retiredVids the ids of deleted VDIs, never given to a VDI again (as in Sheepdog): objects of a deleted VDI
+ *                    that outlive it (a node that was down, a crash mid-delete) can never be taken for a new VDI's,
+ *                    and a gateway still holding a deleted VDI's inode can only reach that VDI's objects (absent in
+ *                    snapshots written before it existed: none)
  */
 public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
-                            Map<String, String> session, long version, boolean shuttingDown) {
+                            Map<String, String> session, long version, boolean shuttingDown,
+                            SortedSet<Integer> retiredVids) {
     /** The state of a never formatted cluster. */
     public static final MetadataState EMPTY = new MetadataState(null, Map.of(), List.of(), Map.of(), 0);
 
@@ -34,27 +41,48 @@ public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, L
         vdis = Collections.unmodifiableMap(new TreeMap<>(vdis));
         epochs = List.copyOf(epochs);
         session = Collections.unmodifiableMap(new TreeMap<>(session));
+        retiredVids = Collections.unmodifiableSortedSet(retiredVids == null ? new TreeSet<>()
+                : new TreeSet<>(retiredVids));
     }
 
-    /** A state that is not shutting down. */
+    /** A state that is not shutting down and has no deleted VDIs. */
     public MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
                          Map<String, String> session, long version) {
-        this(format, vdis, epochs, session, version, false);
+        this(format, vdis, epochs, session, version, false, null);
     }
 
     /** This state as of {@code newVersion}. */
     MetadataState withVersion(long newVersion) {
-        return new MetadataState(format, vdis, epochs, session, newVersion, shuttingDown);
+        return new MetadataState(format, vdis, epochs, session, newVersion, shuttingDown, retiredVids);
     }
 
     /** This state with another VDI table. */
     MetadataState withVdis(Map<Integer, VdiEntry> newVdis) {
-        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown);
+        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown, retiredVids);
+    }
+
+    /** This state without VDI {@code vid}, whose id is retired. */
+    MetadataState withVdiDeleted(int vid) {
+        Map<Integer, VdiEntry> newVdis = new TreeMap<>(vdis);
+        newVdis.remove(vid);
+        SortedSet<Integer> retired = new TreeSet<>(retiredVids);
+        retired.add(vid);
+        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown, retired);
+    }
+
+    /** This state with another epoch history and session. */
+    MetadataState withEpochs(List<Epoch> newEpochs, Map<String, String> newSession) {
+        return new MetadataState(format, vdis, newEpochs, newSession, version, false, retiredVids);
     }
 
     /** This state marked as shutting down. */
     MetadataState shutDown() {
-        return new MetadataState(format, vdis, epochs, session, version, true);
+        return new MetadataState(format, vdis, epochs, session, version, true, retiredVids);
+    }
+
+    /** Whether {@code vid} belongs to a VDI, or belonged to one that was deleted: a new VDI cannot have it. */
+    public boolean vidTaken(int vid) {
+        return vdis.containsKey(vid) || retiredVids.contains(vid);
     }
 
     /** The format record, empty before format. */

@@ -37,14 +37,15 @@ import org.slf4j.LoggerFactory;
  *     replica found so is repaired from the one that answered, in the background.</li>
  * <li>A write or zeroing that some replicas applied while others had lost the object or hold a damaged block
  *     (NO_OBJ, CHECKSUM) repairs those from a replica that applied it, then succeeds. If every replica lost the
- *     object, it fails EIO: the data is gone, and it is never recreated empty.</li>
+ *     object, it fails NO_OBJ (a read too): it is never recreated empty, and the VDI layer tells a lost object from
+ *     one another gateway dropped by its inode.</li>
  * <li>In a strict cluster, writes fail HALT while the epoch places fewer copies than the VDI asks for.</li>
  * <li>A flush goes to every data node of the epoch.</li>
  * <li>Epochs: every replica request carries {@link Placement#epoch()}; a replica of another epoch refuses it, and the
  *     request is retried once the views agree, or when this node's epoch moved while it was in flight (see
  *     {@link EpochRetry}). Call {@link #epochChanged()} on every epoch change to wake waiting requests.</li>
  * </ul>
- * Like {@link LocalObjectGateway}, a completed read advances {@code dst}'s position and a completed write
+ * A completed read advances {@code dst}'s position and a completed write
  * {@code src}'s. A node answering nothing fails the request with NETWORK_ERROR within the peer request timeout.
  */
 public final class ReplicatingObjectGateway implements ObjectGateway {
@@ -179,13 +180,14 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         order.add(pick(nodes));
         nodes.stream().filter(n -> !n.equals(order.get(0))).forEach(order::add);
         CompletableFuture<T> result = new CompletableFuture<>();
-        tryInTurn(epoch, oid, order, 0, op, new ArrayList<>(), null, result);
+        tryInTurn(epoch, oid, order, 0, op, new ArrayList<>(), null, true, result);
         return result;
     }
 
+    /** {@code noneHeldIt}: every replica tried before {@code i} answered NO_OBJ. */
     private <T> void tryInTurn(long epoch, long oid, List<NodeAddress> order, int i,
                                Function<PeerOps, CompletableFuture<T>> op, List<NodeAddress> damaged,
-                               SheepException first, CompletableFuture<T> result) {
+                               SheepException first, boolean noneHeldIt, CompletableFuture<T> result) {
         on(order.get(i), op).whenComplete((v, t) -> {
             if (t == null) {
                 result.complete(v);
@@ -194,19 +196,30 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
             }
             SheepException e = (SheepException) t;
             SheepException firstFailure = first == null ? e : first;
+            boolean noneHoldsIt = noneHeldIt && e.result() == ResultCode.NO_OBJ;
             if (isEpochMismatch(e) || i + 1 == order.size()) {
-                result.completeExceptionally(isEpochMismatch(e) ? e : lostEverywhere(oid, firstFailure, order));
+                result.completeExceptionally(isEpochMismatch(e) ? e
+                        : lostEverywhere(oid, firstFailure, order, noneHoldsIt));
                 return;
             }
             if (isDamage(e)) {
                 damaged.add(order.get(i));
             }
-            tryInTurn(epoch, oid, order, i + 1, op, damaged, firstFailure, result);
+            tryInTurn(epoch, oid, order, i + 1, op, damaged, firstFailure, noneHoldsIt, result);
         });
     }
 
-    /** Every replica failed a read: the first failure, as EIO naming the object when none holds it. */
-    private static SheepException lostEverywhere(long oid, SheepException first, List<NodeAddress> tried) {
+    /**
+     * Every replica failed a read. When every one answered that it holds no replica: NO_OBJ, which the VDI layer
+     * answers by reading the object's map entry anew (another gateway may have dropped the object). Otherwise the
+     * first failure, as EIO naming the object when it was lost or damaged.
+     */
+    private static SheepException lostEverywhere(long oid, SheepException first, List<NodeAddress> tried,
+                                                 boolean noneHoldsIt) {
+        if (noneHoldsIt) {
+            return new SheepException(ResultCode.NO_OBJ, "no replica holds object " + ObjectId.toString(oid) + " ("
+                    + tried.size() + " tried; first: " + first.getMessage() + ")", first);
+        }
         if (first.result() == ResultCode.NO_OBJ || first.result() == ResultCode.CHECKSUM) {
             return new SheepException(ResultCode.EIO, "no replica of object " + ObjectId.toString(oid)
                     + " could be read (" + tried.size() + " tried; first: " + first.getMessage() + ")", first);

@@ -1,7 +1,7 @@
 /**
  * Object-level I/O as the VDI layer sees it: {@link io.sheepdog.daemon.gateway.ObjectGateway} reads and writes
- * whole objects by id wherever they live. {@link io.sheepdog.daemon.gateway.LocalObjectGateway} serves a one-node
- * cluster from the local store; {@link io.sheepdog.daemon.gateway.ReplicatingObjectGateway} forwards each request to
+ * whole objects by id wherever they live. {@link io.sheepdog.daemon.gateway.ReplicatingObjectGateway} (the only
+ * implementation, one-node clusters and unit tests included) forwards each request to
  * the object's replica nodes of the current epoch ({@link io.sheepdog.daemon.gateway.Placement}): writes to all of
  * them, reads to one chosen by {@link io.sheepdog.daemon.gateway.ReadPolicy}, retrying under
  * {@link io.sheepdog.daemon.gateway.EpochRetry} when the epochs disagree.

@@ -4,8 +4,10 @@ import io.sheepdog.membership.meta.VdiEntry;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The in-memory inode of one VDI: its record and its object map. Map entries are read on the I/O path without locks
- * (an atomic array) and changed only by the task that owns the object's turn in the {@code KeyedSerializer}.
+ * The in-memory inode of one VDI: its record and this node's copy of its object map. Map entries are read on the I/O
+ * path without locks (an atomic array), changed by the task that owns the object's turn in the
+ * {@code KeyedSerializer}, and learned from the inode object when other gateways may have changed them
+ * ({@link MapCoherence}).
  */
 public final class Inode {
     private final VdiEntry record;
@@ -52,14 +54,12 @@ public final class Inode {
     }
 
     /**
-     * Takes a map entry read back from the inode object: another gateway may have allocated the object. Only an
-     * entry this node still sees as unallocated is filled in, so a change this node made and is persisting is not
-     * undone by an older persisted value.
+     * Takes a map entry read back from the inode object, where other gateways change it too. It replaces the entry
+     * only if memory still holds {@code expected}, what it held when the read was sent, so a change this node made
+     * meanwhile (and is persisting) is not undone by an older persisted value.
      */
-    void learnDataVid(int index, int vid) {
-        if (vid != 0) {
-            dataVids.compareAndSet(index, 0, vid);
-        }
+    void learnDataVid(int index, int expected, int seen) {
+        dataVids.compareAndSet(index, expected, seen);
     }
 
     public boolean deleted() {

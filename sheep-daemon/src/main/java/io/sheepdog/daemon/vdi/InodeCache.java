@@ -17,39 +17,50 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class InodeCache {
     private final ObjectGateway gateway;
-    private final Map<Integer, CompletableFuture<Inode>> inodes = new ConcurrentHashMap<>();
+    private final Map<Integer, Cached> inodes = new ConcurrentHashMap<>();
+
+    /** An inode, loaded or loading, and the table entry it was loaded for. */
+    private record Cached(VdiEntry entry, CompletableFuture<Inode> inode) {
+    }
 
     InodeCache(ObjectGateway gateway) {
         this.gateway = gateway;
     }
 
-    /** The inode of {@code entry}, loading it if needed. */
+    /**
+     * The inode of {@code entry}, loading it if needed. A cached inode is used only if it was loaded for this very
+     * table entry: a VDI the table changed since (deleted and created again through another node, say) is loaded
+     * anew.
+     */
     CompletableFuture<Inode> get(VdiEntry entry) {
-        CompletableFuture<Inode> f = inodes.computeIfAbsent(entry.vid(), vid -> load(entry));
-        f.whenComplete((inode, e) -> {
+        Cached c = inodes.compute(entry.vid(),
+                (vid, cached) -> cached != null && cached.entry().equals(entry) ? cached : new Cached(entry,
+                        load(entry)));
+        c.inode().whenComplete((inode, e) -> {
             if (e != null) {
-                inodes.remove(entry.vid(), f);
+                inodes.remove(entry.vid(), c);
             }
         });
-        return f;
+        return c.inode();
     }
 
     /** The inode if it is loaded already. */
     Inode loaded(int vid) {
-        CompletableFuture<Inode> f = inodes.get(vid);
+        Cached c = inodes.get(vid);
+        CompletableFuture<Inode> f = c == null ? null : c.inode();
         return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
     }
 
     /** Registers the inode of a VDI this node just created. */
     void put(Inode inode) {
-        inodes.put(inode.vid(), CompletableFuture.completedFuture(inode));
+        inodes.put(inode.vid(), new Cached(inode.record(), CompletableFuture.completedFuture(inode)));
     }
 
     /** Forgets a deleted VDI; I/O still holding its inode fails from now on. */
     void remove(int vid) {
-        CompletableFuture<Inode> f = inodes.remove(vid);
-        if (f != null) {
-            f.thenAccept(Inode::markDeleted);
+        Cached c = inodes.remove(vid);
+        if (c != null) {
+            c.inode().thenAccept(Inode::markDeleted);
         }
     }
 

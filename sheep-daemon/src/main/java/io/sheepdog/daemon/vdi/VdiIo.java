@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Byte-range I/O on a VDI: splits each request into object requests, creates data objects on their first write
  * and records them in the inode, copies an object shared with a parent before changing it (copy-on-write), and
- * answers allocation queries from the inode and the objects' block maps.
+ * answers allocation queries from the inode and the objects' block maps. Other gateways change the same map: which
+ * entries are trusted from memory and which are read anew is {@link MapCoherence}'s rule.
  *
  * <p>Ordering: every task that may change data object {@code i} of a VDI, or its map entry, runs in the
  * {@link KeyedSerializer} turn of that object, so two writes racing on an unallocated object cannot both create
@@ -28,15 +29,19 @@ import java.util.concurrent.CompletableFuture;
 public final class VdiIo {
     /** Allocated objects whose block maps one block status request may look at before it answers (partially). */
     private static final int MAX_STATUS_OBJECT_LOOKUPS = 64;
+    /** One block of zeroes, read-only (duplicated for every use). */
+    private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(ObjectLayout.BLOCK_SIZE).asReadOnlyBuffer();
 
     private final ObjectGateway gateway;
     private final KeyedSerializer serializer;
     private final ByteBufAllocator allocator;
+    private final MapCoherence map;
 
     public VdiIo(ObjectGateway gateway, KeyedSerializer serializer, ByteBufAllocator allocator) {
         this.gateway = gateway;
         this.serializer = serializer;
         this.allocator = allocator;
+        this.map = new MapCoherence(gateway);
     }
 
     /** Reads {@code length} bytes at {@code offset}; the caller releases the buffer. */
@@ -45,21 +50,15 @@ public final class VdiIo {
         if (check != null) {
             return check.thenApply(v -> null);
         }
-        return learnHoles(inode, offset, length).thenCompose(v -> readMapped(inode, offset, length));
+        return map.refreshUnowned(inode, offset, length).thenCompose(v -> readMapped(inode, offset, length));
     }
 
     private CompletableFuture<ByteBuf> readMapped(Inode inode, long offset, int length) {
         ByteBuf buf = allocator.directBuffer(length, length);
         buf.writerIndex(length);
         List<CompletableFuture<Void>> parts = new ArrayList<>(2);
-        ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) -> {
-            int owner = inode.dataVid(index);
-            if (owner == 0) {
-                buf.setZero((int) at, (int) n);
-            } else {
-                parts.add(gateway.read(ObjectId.data(owner, index), objOff, buf.nioBuffer((int) at, (int) n)));
-            }
-        });
+        ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) ->
+                parts.add(readPiece(inode, index, objOff, buf, (int) at, (int) n, 0)));
         return all(parts).handle((v, e) -> {
             if (e != null) {
                 buf.release();
@@ -67,6 +66,18 @@ public final class VdiIo {
             }
             return buf;
         });
+    }
+
+    private CompletableFuture<Void> readPiece(Inode inode, int index, long objOff, ByteBuf buf, int at, int n,
+                                              int attempt) {
+        int owner = inode.dataVid(index);
+        if (owner == 0) {
+            buf.setZero(at, n);
+            return CompletableFuture.completedFuture(null);
+        }
+        return map.whenMissing(inode, index, owner, attempt,
+                gateway.read(ObjectId.data(owner, index), objOff, buf.nioBuffer(at, n)),
+                () -> readPiece(inode, index, objOff, buf, at, n, attempt + 1));
     }
 
     /** Writes the readable bytes of {@code data} at {@code offset}. The caller keeps ownership of {@code data}. */
@@ -81,7 +92,7 @@ public final class VdiIo {
         ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) -> {
             ByteBuf piece = directPiece(data, base + (int) at, (int) n);
             ByteBuffer src = piece.nioBuffer();
-            parts.add(inTurn(inode, index, () -> writePiece(inode, index, objOff, src, fua))
+            parts.add(inTurn(inode, index, () -> writePiece(inode, index, objOff, src, fua, 0))
                     .whenComplete((v, e) -> piece.release()));
         });
         return all(parts);
@@ -111,7 +122,7 @@ public final class VdiIo {
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) ->
-                parts.add(inTurn(inode, index, () -> zeroPiece(inode, index, objOff, n, discard, fua))));
+                parts.add(inTurn(inode, index, () -> zeroPiece(inode, index, objOff, n, discard, fua, 0))));
         return all(parts);
     }
 
@@ -130,7 +141,7 @@ public final class VdiIo {
             return check.thenApply(v -> null);
         }
         ExtentBuilder extents = new ExtentBuilder();
-        return learnHoles(inode, offset, length)
+        return map.refreshUnowned(inode, offset, length)
                 .thenCompose(v -> statusFrom(inode, offset, offset + length, extents, 0))
                 .thenApply(v -> extents.build());
     }
@@ -151,10 +162,17 @@ public final class VdiIo {
                 return CompletableFuture.completedFuture(null);
             }
             long next = p + n;
-            return gateway.allocation(ObjectId.data(owner, index)).thenCompose(bits -> {
-                addBlocks(bits, objOff, n, out);
-                return statusFrom(inode, next, end, out, lookups + 1);
-            });
+            long from = p;
+            // Null: the entry changed (another gateway dropped the object): look at it again, as one more lookup.
+            return map.whenMissing(inode, index, owner, 0, gateway.allocation(ObjectId.data(owner, index)),
+                            () -> CompletableFuture.<BitSet>completedFuture(null))
+                    .thenCompose(bits -> {
+                        if (bits == null) {
+                            return statusFrom(inode, from, end, out, lookups + 1);
+                        }
+                        addBlocks(bits, objOff, n, out);
+                        return statusFrom(inode, next, end, out, lookups + 1);
+                    });
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -170,78 +188,90 @@ public final class VdiIo {
         }
     }
 
-    private CompletableFuture<Void> writePiece(Inode inode, int index, long objOff, ByteBuffer src, boolean fua) {
+    /**
+     * Writes one object piece in the object's turn. An entry that does not name this VDI is read anew first (another
+     * gateway may have allocated or copied the object); an owned object that no replica holds any more makes the
+     * entry be read anew, and the piece written as it says now ({@link MapCoherence}).
+     */
+    private CompletableFuture<Void> writePiece(Inode inode, int index, long objOff, ByteBuffer src, boolean fua,
+                                               int attempt) {
+        if (inode.dataVid(index) == inode.vid()) {
+            return writeAs(inode, index, objOff, src, fua, attempt);
+        }
+        return map.refresh(inode, index, 1).thenCompose(v -> writeAs(inode, index, objOff, src, fua, attempt));
+    }
+
+    private CompletableFuture<Void> writeAs(Inode inode, int index, long objOff, ByteBuffer src, boolean fua,
+                                            int attempt) {
         int vid = inode.vid();
         int owner = inode.dataVid(index);
         long oid = ObjectId.data(vid, index);
-        if (owner == vid) {
-            return gateway.write(oid, objOff, src, false, fua);
-        }
         if (owner == 0) {
-            // Another gateway may have created the object since this node loaded the inode: ask the inode first.
-            return learnHoles(inode, (long) index * ObjectLayout.OBJECT_SIZE, 1).thenCompose(v -> {
-                if (inode.dataVid(index) != 0) {
-                    return writePiece(inode, index, objOff, src, fua);
-                }
-                return gateway.write(oid, objOff, src, true, fua).thenCompose(w -> setMap(inode, index, vid, fua));
-            });
+            return gateway.write(oid, objOff, src.duplicate(), true, fua)
+                    .thenCompose(w -> setMap(inode, index, vid, fua));
         }
-        return copyUp(inode, index, owner, fua).thenCompose(v -> gateway.write(oid, objOff, src, false, fua));
+        CompletableFuture<Void> own = owner == vid ? CompletableFuture.completedFuture(null)
+                : copyUp(inode, index, owner, fua);
+        return own.thenCompose(v -> map.whenMissing(inode, index, vid, attempt,
+                gateway.write(oid, objOff, src.duplicate(), false, fua),
+                () -> writePiece(inode, index, objOff, src, fua, attempt + 1)));
     }
 
+    /** Zeroes one object piece in the object's turn; entries are learned as for {@link #writePiece}. */
     private CompletableFuture<Void> zeroPiece(Inode inode, int index, long objOff, long n, boolean discard,
-                                              boolean fua) {
+                                              boolean fua, int attempt) {
+        if (inode.dataVid(index) == inode.vid()) {
+            return zeroAs(inode, index, objOff, n, discard, fua, attempt);
+        }
+        return map.refresh(inode, index, 1).thenCompose(v -> zeroAs(inode, index, objOff, n, discard, fua, attempt));
+    }
+
+    private CompletableFuture<Void> zeroAs(Inode inode, int index, long objOff, long n, boolean discard,
+                                           boolean fua, int attempt) {
         int vid = inode.vid();
         int owner = inode.dataVid(index);
         long oid = ObjectId.data(vid, index);
         boolean whole = objOff == 0 && n == objectLength(inode, index);
         if (owner == 0) {
             if (discard) {
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.completedFuture(null); // reads as zeroes already
             }
-            return gateway.remove(oid)
+            // Allocated zeroes (NO_HOLE) in an object never written: create it with the range's first zeroes (a
+            // replica zeroes only an object it holds), then allocate the rest.
+            int head = (int) Math.min(n, ZEROES.capacity());
+            return gateway.write(oid, objOff, ZEROES.duplicate().limit(head), true, false)
                     .thenCompose(v -> gateway.zero(oid, objOff, n, false, fua))
                     .thenCompose(v -> setMap(inode, index, vid, fua));
         }
-        if (discard && whole) {
-            // Unmap first: once the map says "unallocated" reads return zeroes whatever the object still holds.
-            CompletableFuture<Void> unmapped = setMap(inode, index, 0, fua);
-            return owner == vid ? unmapped.thenCompose(v -> gateway.remove(oid)) : unmapped;
+        if (owner != vid) {
+            if (discard && whole) {
+                return setMap(inode, index, 0, fua); // the ancestor's object stays: it is the ancestor's data
+            }
+            return copyUp(inode, index, owner, fua).thenCompose(v -> zeroOwned(inode, index, objOff, n, discard,
+                    fua, attempt));
         }
-        CompletableFuture<Void> own = owner == vid ? CompletableFuture.completedFuture(null)
-                : copyUp(inode, index, owner, fua);
-        return own.thenCompose(v -> gateway.zero(oid, objOff, n, discard, fua));
+        return discard && whole ? dropObject(inode, index, fua, attempt)
+                : zeroOwned(inode, index, objOff, n, discard, fua, attempt);
+    }
+
+    private CompletableFuture<Void> zeroOwned(Inode inode, int index, long objOff, long n, boolean discard,
+                                              boolean fua, int attempt) {
+        return map.whenMissing(inode, index, inode.vid(), attempt,
+                gateway.zero(ObjectId.data(inode.vid(), index), objOff, n, discard, fua),
+                () -> zeroPiece(inode, index, objOff, n, discard, fua, attempt + 1));
     }
 
     /**
-     * Re-reads from the inode object the map entries of {@code [offset, offset+length)} that this node sees as
-     * unallocated, so that objects allocated through other gateways are found. One read covers the whole span of
-     * unallocated entries; nothing is read when every entry is allocated.
+     * Discards a whole object this VDI owns: deallocates its blocks, clears its map entry, removes it. Each step
+     * leaves the object reading as zeroes through every gateway, whatever that gateway has cached: one that still
+     * maps the object reads its empty blocks until it is removed, then finds it missing and learns the entry anew.
+     * A crash between the steps leaves an empty object, mapped or not, never old data.
      */
-    private CompletableFuture<Void> learnHoles(Inode inode, long offset, long length) {
-        int first = (int) (offset / ObjectLayout.OBJECT_SIZE);
-        int last = (int) ((offset + length - 1) / ObjectLayout.OBJECT_SIZE);
-        int lo = -1;
-        int hi = -1;
-        for (int i = first; i <= last; i++) {
-            if (inode.dataVid(i) == 0) {
-                lo = lo < 0 ? i : lo;
-                hi = i;
-            }
-        }
-        if (lo < 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        int from = lo;
-        int count = hi - lo + 1;
-        ByteBuffer entries = ByteBuffer.allocate(count * InodeLayout.MAP_ENTRY_SIZE);
-        return gateway.read(ObjectId.inode(inode.vid()), InodeLayout.mapEntryOffset(from), entries).thenAccept(v -> {
-            entries.flip();
-            int[] seen = InodeCodec.decodeMap(entries, count);
-            for (int i = 0; i < count; i++) {
-                inode.learnDataVid(from + i, seen[i]);
-            }
-        });
+    private CompletableFuture<Void> dropObject(Inode inode, int index, boolean fua, int attempt) {
+        long oid = ObjectId.data(inode.vid(), index);
+        return zeroOwned(inode, index, 0, objectLength(inode, index), true, fua, attempt)
+                .thenCompose(v -> inode.dataVid(index) == inode.vid() ? setMap(inode, index, 0, fua)
+                        .thenCompose(w -> gateway.remove(oid)) : CompletableFuture.completedFuture(null));
     }
 
     /** Copies the shared object {@code index} of ancestor {@code owner} into an object of this VDI. */

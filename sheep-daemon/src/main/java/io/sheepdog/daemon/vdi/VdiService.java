@@ -81,9 +81,13 @@ public final class VdiService implements VdiOps, MetadataListener {
         }
     }
 
-    /** The inode of a working VDI by name, for the NBD export of that name; waits a bounded time for a load. */
+    /**
+     * The inode of a working VDI by name, for the NBD export of that name; waits a bounded time for a load. The name
+     * is looked up after a read barrier, so an open sees every change committed before it anywhere: the VDI of that
+     * name may have been deleted, or deleted and created again, through another node a moment ago.
+     */
     public Optional<Inode> inode(String name) {
-        Optional<VdiEntry> entry = workingVdi(name);
+        Optional<VdiEntry> entry = synced().workingVdi(name);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -136,7 +140,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                 if (state.workingVdi(name).isPresent()) {
                     throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already exists");
                 }
-                OptionalInt vid = VdiIds.allocate(name, state.vdis()::containsKey);
+                OptionalInt vid = VdiIds.allocate(name, state::vidTaken);
                 if (vid.isEmpty()) {
                     throw new SheepException(ResultCode.FULL_VDI, "no free VDI id is left");
                 }
@@ -199,14 +203,14 @@ public final class VdiService implements VdiOps, MetadataListener {
         requireFormatted();
         synchronized (adminLock) {
             VdiEntry e = synced().workingVdi(name).orElseThrow(() -> noVdi(name));
-            Inode inode = await(inodes.get(e), "load the inode of " + name);
             MetadataErrors.await(metadata.deleteVdi(name, e.vid()), "delete VDI " + name);
             inodes.remove(e.vid());
-            inode.markDeleted();
-            // The VDI is gone once the table says so; its objects follow. A crash here leaves objects that a VDI
-            // reusing the id re-creates on its first write to each index.
-            for (int i = 0; i < inode.objectCount(); i++) {
-                if (inode.dataVid(i) == e.vid()) {
+            // The VDI is gone once the table says so; its objects follow, as the inode object maps them (this node's
+            // copy of the map may miss objects other gateways allocated). A crash here leaves objects of an id that
+            // is retired: no VDI ever takes them for its own.
+            int[] map = await(inodes.readMap(e), "read the inode of " + name);
+            for (int i = 0; i < map.length; i++) {
+                if (map[i] == e.vid()) {
                     await(gateway.remove(ObjectId.data(e.vid(), i)), "remove object " + i + " of " + name);
                 }
             }

@@ -20,13 +20,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** VDI range I/O against a byte-array oracle. */
+/**
+ * VDI range I/O against a byte-array oracle, through one gateway and through two gateways of the same replicas
+ * (each with its own copy of the object map, as multipath and migrating clients see the cluster).
+ */
 class VdiIoTest {
     private static final int OBJ = ObjectLayout.OBJECT_SIZE;
     private static final long SIZE = 5L * OBJ - 1000; // a short last object on purpose
     private VdiFixture fx;
     private Inode inode;
     private VdiIo io;
+    private View main;
+    private View other;
     private byte[] oracle;
     private int writes;
 
@@ -37,6 +42,9 @@ class VdiIoTest {
         inode = fx.service.inode("io").orElseThrow();
         assertThat(inode.vid()).isEqualTo(info.vid());
         io = fx.service.io();
+        main = new View(inode, io);
+        VdiService second = fx.otherGateway();
+        other = new View(second.inode("io").orElseThrow(), second.io());
         oracle = new byte[(int) SIZE];
     }
 
@@ -47,25 +55,49 @@ class VdiIoTest {
 
     @RepeatedTest(5)
     void randomOperationsMatchTheOracle() throws Exception {
+        randomOperations(false);
+    }
+
+    /**
+     * Every operation through one of two gateways at random: a gateway must serve what the other did, whole-object
+     * discards and write-zeroes included (an object one dropped must read as zeroes and take writes through the
+     * other, which still maps it).
+     */
+    @RepeatedTest(5)
+    void randomOperationsThroughTwoGatewaysMatchTheOracle() throws Exception {
+        randomOperations(true);
+    }
+
+    private void randomOperations(boolean twoGateways) throws Exception {
         long seed = System.nanoTime();
-        System.out.println("VdiIoTest seed " + seed);
+        System.out.println("VdiIoTest seed " + seed + (twoGateways ? " (two gateways)" : ""));
         Random rnd = new Random(seed);
         for (int step = 0; step < 200; step++) {
+            View via = twoGateways && rnd.nextBoolean() ? other : main;
             long off = rnd.nextInt((int) SIZE);
+            if (rnd.nextInt(4) == 0) {
+                off -= off % OBJ; // whole objects often: that is where gateways' maps part
+            }
             int len = 1 + rnd.nextInt((int) Math.min(SIZE - off, rnd.nextBoolean() ? 9000 : 2L * OBJ));
+            if (rnd.nextInt(4) == 0) {
+                len = (int) Math.min(SIZE - off, OBJ);
+            }
             switch (rnd.nextInt(5)) {
                 case 0, 1 -> {
                     byte[] data = new byte[len];
                     rnd.nextBytes(data);
-                    write(off, data);
+                    write(via, off, data);
                 }
-                case 2 -> zero(off, len, rnd.nextBoolean());
-                case 3 -> assertThat(read(off, len)).as("seed %d step %d read %d+%d", seed, step, off, len)
+                case 2 -> zero(via, off, len, rnd.nextBoolean());
+                case 3 -> assertThat(read(via, off, len)).as("seed %d step %d read %d+%d", seed, step, off, len)
                         .isEqualTo(Arrays.copyOfRange(oracle, (int) off, (int) off + len));
-                default -> checkBlockStatus(off, len, seed);
+                default -> checkBlockStatus(via, off, len, seed);
             }
         }
-        assertThat(read(0, (int) SIZE)).isEqualTo(oracle);
+        assertThat(read(main, 0, (int) SIZE)).as("seed %d: the whole VDI through the first gateway", seed)
+                .isEqualTo(oracle);
+        assertThat(read(other, 0, (int) SIZE)).as("seed %d: the whole VDI through the second gateway", seed)
+                .isEqualTo(oracle);
     }
 
     @Test
@@ -105,8 +137,8 @@ class VdiIoTest {
         assertThat(io.zero(inode, -1, 1, true, false)).isCompletedExceptionally();
     }
 
-    private void checkBlockStatus(long off, long len, long seed) throws Exception {
-        List<Extent> extents = io.blockStatus(inode, off, len).get(5, TimeUnit.SECONDS);
+    private void checkBlockStatus(View via, long off, long len, long seed) throws Exception {
+        List<Extent> extents = via.io().blockStatus(via.inode(), off, len).get(5, TimeUnit.SECONDS);
         assertThat(extents).isNotEmpty();
         long p = off;
         for (Extent e : extents) {
@@ -122,9 +154,13 @@ class VdiIoTest {
     }
 
     private void write(long off, byte[] data) throws Exception {
+        write(main, off, data);
+    }
+
+    private void write(View via, long off, byte[] data) throws Exception {
         ByteBuf b = payload(data, writes++);
         try {
-            io.write(inode, off, b, false).get(10, TimeUnit.SECONDS);
+            via.io().write(via.inode(), off, b, false).get(10, TimeUnit.SECONDS);
         } finally {
             b.release();
         }
@@ -153,12 +189,20 @@ class VdiIoTest {
     }
 
     private void zero(long off, long len, boolean discard) throws Exception {
-        io.zero(inode, off, len, discard, false).get(10, TimeUnit.SECONDS);
+        zero(main, off, len, discard);
+    }
+
+    private void zero(View via, long off, long len, boolean discard) throws Exception {
+        via.io().zero(via.inode(), off, len, discard, false).get(10, TimeUnit.SECONDS);
         Arrays.fill(oracle, (int) off, (int) (off + len), (byte) 0);
     }
 
     private byte[] read(long off, int len) throws Exception {
-        ByteBuf b = io.read(inode, off, len).get(10, TimeUnit.SECONDS);
+        return read(main, off, len);
+    }
+
+    private byte[] read(View via, long off, int len) throws Exception {
+        ByteBuf b = via.io().read(via.inode(), off, len).get(10, TimeUnit.SECONDS);
         try {
             byte[] out = new byte[len];
             b.getBytes(0, out);
@@ -166,5 +210,9 @@ class VdiIoTest {
         } finally {
             b.release();
         }
+    }
+
+    /** One gateway's inode of the VDI and its I/O. */
+    private record View(Inode inode, VdiIo io) {
     }
 }
