@@ -75,13 +75,23 @@ class ClusterCollieIT {
                     .endsWith("Every replica is consistent.\n");
 
             // 1.5 MiB into the object: written in each of the three data objects of "two" (1 MiB to 10 MiB).
+            // With 2 copies on 3 nodes a node may hold none of them: damage the first that holds one, from node 1.
             int vid = cluster.client(0).lookup("two").vid();
-            long oid = StoreObjects.ofVdi(cluster.storeDir(1), vid).stream().filter(ObjectId::isData).findFirst()
-                    .orElseThrow();
-            StoreObjects.flipByte(cluster.storeDir(1), oid, (3 << 19) + 5);
+            int holder = -1;
+            long oid = 0;
+            for (int n = 1; n <= 3 && holder < 0; n++) {
+                Optional<Long> data = StoreObjects.ofVdi(cluster.storeDir(n % 3), vid).stream()
+                        .filter(ObjectId::isData).findFirst();
+                if (data.isPresent()) {
+                    holder = n % 3;
+                    oid = data.get();
+                }
+            }
+            assertThat(holder).as("a node holding a data object of \"two\"").isNotNegative();
+            StoreObjects.flipByte(cluster.storeDir(holder), oid, (3 << 19) + 5);
             CommandResult check = collie.get(2).ok("cluster", "check", "--parallel", "2");
 
-            NodeEndpoint damaged = cluster.endpoint(1);
+            NodeEndpoint damaged = cluster.endpoint(holder);
             assertThat(check.stdout()).as(check.describe()).contains("Replicas repaired: 1 (damaged 1)\n")
                     .contains(ObjectId.toString(oid) + " on " + damaged.host() + ":" + damaged.port()
                             + ": damaged, repaired: ")
