@@ -85,8 +85,14 @@ final class MapCoherence {
                 return CompletableFuture.failedFuture(cause);
             }
             return refresh(inode, index, 1).thenCompose(v -> {
-                if (inode.dataVid(index) != owner && attempt < MAX_RELEARNS) {
+                boolean changed = inode.dataVid(index) != owner;
+                if (changed && attempt < MAX_RELEARNS) {
                     return retry.get();
+                }
+                if (changed) {
+                    return CompletableFuture.failedFuture(new SheepException(ResultCode.EIO, "map entry " + index
+                            + " of VDI " + inode.record().name() + " changed " + MAX_RELEARNS
+                            + " times under one request (other gateways keep allocating and dropping it)", se));
                 }
                 return CompletableFuture.failedFuture(new SheepException(ResultCode.EIO, "object "
                         + ObjectId.toString(ObjectId.data(owner, index)) + " of VDI " + inode.record().name()
