@@ -3,41 +3,44 @@ package io.sheepdog.daemon;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.daemon.cluster.ClusterService;
 import io.sheepdog.daemon.cluster.ClusterShutdownHook;
 import io.sheepdog.daemon.cluster.EpochPlacement;
 import io.sheepdog.daemon.cluster.NodeStatsBoard;
+import io.sheepdog.daemon.gateway.GatewayMetrics;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
-import io.sheepdog.daemon.client.PeerConnections;
-import io.sheepdog.daemon.client.SheepClientConfig;
-import io.sheepdog.daemon.gateway.LocalPeerOps;
 import io.sheepdog.daemon.gateway.ReplicatingObjectGateway;
-import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.nbd.VdiExportProvider;
+import io.sheepdog.daemon.peer.EpochRetry;
+import io.sheepdog.daemon.peer.LocalPeerOps;
+import io.sheepdog.daemon.peer.PeerConnections;
+import io.sheepdog.daemon.peer.PeerRouter;
+import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.recovery.RecoveryManager;
+import io.sheepdog.daemon.recovery.RecoveryMetrics;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.vdi.VdiCopies;
 import io.sheepdog.daemon.vdi.VdiIo;
 import io.sheepdog.daemon.vdi.VdiService;
-import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.MembershipConfig;
 import io.sheepdog.membership.MembershipException;
+import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.NodeWeights;
 import io.sheepdog.membership.jgroups.raft.JGroupsRaftNode;
 import io.sheepdog.membership.meta.ClusterNode;
 import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.MetadataConfig;
-import io.netty.channel.EventLoopGroup;
-import java.time.Duration;
-import java.util.function.LongSupplier;
 import io.sheepdog.nbd.server.NbdServer;
 import io.sheepdog.nbd.server.NbdServerConfig;
 import io.sheepdog.store.LocalStore;
 import io.sheepdog.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +104,7 @@ public final class SheepDaemon implements AutoCloseable {
                 config.storeDir(), config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(),
                 config.ioThreads(), config.readPolicy());
         LocalStore store = LocalStore.open(config.storeDir());
-        ExecutorService io = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads("sheep-io-"));
+        ExecutorService io = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads("sheep-store-"));
         MeterRegistry meters = new SimpleMeterRegistry();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sheep-timer-"));
         EventLoopGroup peerGroup = SheepTransport.newEventLoopGroup(PEER_THREADS, "sheep-peer", true);
@@ -119,18 +123,21 @@ public final class SheepDaemon implements AutoCloseable {
             cluster.start();
             EpochPlacement placement = new EpochPlacement(cluster.metadata(), self.id());
             LongSupplier epoch = () -> cluster.metadata().state().epochNumber();
-            LocalPeerOps localPeer = new LocalPeerOps(store.objects(), io, epoch);
             PeerConnections peers = new PeerConnections(peerGroup, SheepClientConfig.of(PEER_TIMEOUT));
             opened.add(peers);
             VdiCopies copies = new VdiCopies(cluster.metadata());
-            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(), copies,
-                    localPeer, peers, GATEWAY_TIMEOUT);
-            RecoveryManager recovery = new RecoveryManager(placement, copies,
-                    localPeer, peers, store.objects(), store.metadata(), () -> serving(cluster), meters);
+            GatewayMetrics gatewayMetrics = new GatewayMetrics(meters);
+            // Dependency order, no setters: recovery reads this node's replicas through the open view; gateways and
+            // peers use the view gated by recovery (both share one epoch fence).
+            LocalPeerOps replicas = new LocalPeerOps(store.objects(), io, epoch);
+            RecoveryManager recovery = new RecoveryManager(placement, copies, replicas, peers, store.objects(),
+                    store.metadata(), () -> serving(cluster), new RecoveryMetrics(meters), gatewayMetrics::repaired);
             opened.add(recovery);
-            localPeer.gate(recovery);
-            gateway.onRepair(recovery::repaired);
-            gateway.strict(() -> cluster.metadata().state().formatRecord().map(f -> f.strict()).orElse(false));
+            LocalPeerOps localPeer = replicas.gatedBy(recovery);
+            EpochRetry retry = new EpochRetry(placement::epoch, peerGroup, GATEWAY_TIMEOUT);
+            ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(), copies,
+                    () -> cluster.metadata().state().formatRecord().map(f -> f.strict()).orElse(false),
+                    new PeerRouter(self.id(), localPeer, peers), retry, gatewayMetrics);
             cluster.metadata().addListener((command, result, after) -> {
                 gateway.epochChanged();
                 recovery.epochChanged();
@@ -143,8 +150,7 @@ public final class SheepDaemon implements AutoCloseable {
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     STATS_PERIOD_SECONDS);
             opened.add(stats);
-            ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement);
-            clusterOps.recovery(recovery, self);
+            ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement, recovery);
             SheepServer sheepServer = new SheepServer(
                     SheepServerConfig.of(config.bind().getHostAddress(), config.port()), clusterOps, vdis, localPeer);
             opened.add(sheepServer);

@@ -8,8 +8,6 @@ import io.sheepdog.daemon.proto.SheepResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Turns response futures into the typed results of the api: error responses become {@link SheepException}s with the
@@ -17,32 +15,32 @@ import java.util.concurrent.ExecutionException;
  * except the payload handed out by {@link #bytes}. The returned futures fail with the SheepException itself, not
  * wrapped.
  */
-final class ResponseMapping {
+public final class ResponseMapping {
 
     /** Maps a successful response; may throw to fail the call. */
     @FunctionalInterface
-    interface Mapper<T> {
+    public interface Mapper<T> {
         T map(SheepResponse ok) throws SheepException, IOException;
     }
 
     private ResponseMapping() {
     }
 
-    static CompletableFuture<Void> empty(CompletableFuture<SheepResponse> call, String peer) {
+    public static CompletableFuture<Void> empty(CompletableFuture<SheepResponse> call, String peer) {
         return map(call, peer, ok -> null);
     }
 
-    static <T> CompletableFuture<T> json(CompletableFuture<SheepResponse> call, Class<T> type, String peer) {
+    public static <T> CompletableFuture<T> json(CompletableFuture<SheepResponse> call, Class<T> type, String peer) {
         return map(call, peer, ok -> SheepJson.decode(ok.payload(), type));
     }
 
-    static <T> CompletableFuture<List<T>> jsonList(CompletableFuture<SheepResponse> call, Class<T> type,
+    public static <T> CompletableFuture<List<T>> jsonList(CompletableFuture<SheepResponse> call, Class<T> type,
                                                    String peer) {
         return map(call, peer, ok -> SheepJson.decodeList(ok.payload(), type));
     }
 
     /** The payload of a successful response, exactly {@code length} bytes, owned by the caller. */
-    static CompletableFuture<ByteBuf> bytes(CompletableFuture<SheepResponse> call, int length, String peer) {
+    public static CompletableFuture<ByteBuf> bytes(CompletableFuture<SheepResponse> call, int length, String peer) {
         return map(call, peer, ok -> {
             if (ok.payload().readableBytes() != length) {
                 throw new SheepException(ResultCode.EIO, "sheep at " + peer + " answered " + ok.opcodeName()
@@ -53,11 +51,11 @@ final class ResponseMapping {
     }
 
     /** Maps a successful response with {@code mapper}, on the thread completing {@code call}; releases it after. */
-    static <T> CompletableFuture<T> map(CompletableFuture<SheepResponse> call, String peer, Mapper<T> mapper) {
+    public static <T> CompletableFuture<T> map(CompletableFuture<SheepResponse> call, String peer, Mapper<T> mapper) {
         CompletableFuture<T> result = new CompletableFuture<>();
         call.whenComplete((response, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(asSheepException(failure));
+                result.completeExceptionally(SheepException.of(failure));
                 return;
             }
             try {
@@ -76,18 +74,5 @@ final class ResponseMapping {
             }
         });
         return result;
-    }
-
-    /** {@code t}, unwrapped from future wrappers, as a SheepException (UNKNOWN if it was something else). */
-    static SheepException asSheepException(Throwable t) {
-        Throwable cur = t;
-        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
-            cur = cur.getCause();
-        }
-        if (cur instanceof SheepException se) {
-            return se;
-        }
-        return new SheepException(ResultCode.UNKNOWN, cur.getMessage() == null ? cur.toString() : cur.getMessage(),
-                cur);
     }
 }

@@ -295,7 +295,7 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
             // No timeout here: the handler fails every request at its own deadline or when the connection goes.
             return future.get();
         } catch (ExecutionException e) {
-            throw ResponseMapping.asSheepException(e.getCause());
+            throw SheepException.of(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SheepException(ResultCode.UNKNOWN, "interrupted while waiting for sheep", e);

@@ -9,6 +9,7 @@ import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.recovery.RecoveryManager;
+import io.sheepdog.daemon.vdi.MetadataErrors;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.Epoch;
 import io.sheepdog.membership.MemberInfo;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,22 +37,28 @@ public final class ClusterService implements ClusterOps {
     private final VdiService vdis;
     private final NodeStatsBoard stats;
     private final EpochPlacement placement;
+    private final RecoveryManager recovery;
     private final Clock clock;
     /** Shutdown requests this node is still answering; the daemon stops itself only after they are answered. */
     private int shutdownCalls;
 
-    public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement) {
-        this(node, vdis, stats, placement, Clock.systemUTC());
+    public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement,
+                          RecoveryManager recovery) {
+        this(node, vdis, stats, placement, recovery, Clock.systemUTC());
     }
 
-    /** @param clock the start time of an epoch forced by {@link #recoverForce()} */
+    /**
+     * @param recovery this node's recovery (its state and throttle are served here)
+     * @param clock    the start time of an epoch forced by {@link #recoverForce()}
+     */
     public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement,
-                          Clock clock) {
-        this.node = node;
-        this.vdis = vdis;
-        this.stats = stats;
-        this.placement = placement;
-        this.clock = clock;
+                          RecoveryManager recovery, Clock clock) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.vdis = Objects.requireNonNull(vdis, "vdis");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.placement = Objects.requireNonNull(placement, "placement");
+        this.recovery = Objects.requireNonNull(recovery, "recovery");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -208,32 +216,15 @@ public final class ClusterService implements ClusterOps {
         };
     }
 
-    // ---- recovery (set once at start-up, after the recovery manager exists) ----
-
-    private volatile RecoveryManager recovery;
-    private volatile NodeAddress self;
-
-    /** Connects the recovery operations to this node's recovery manager. */
-    public void recovery(RecoveryManager manager, NodeAddress selfAddress) {
-        this.recovery = manager;
-        this.self = selfAddress;
-    }
+    // ---- recovery ----
 
     @Override
-    public RecoveryInfo recovery() throws SheepException {
-        return recoveryManager().info(self);
+    public RecoveryInfo recovery() {
+        return recovery.info(node.membership().self());
     }
 
     @Override
     public void setRecoveryThrottle(long bytesPerSecond, int parallel) throws SheepException {
-        recoveryManager().setThrottle(bytesPerSecond, parallel);
-    }
-
-    private RecoveryManager recoveryManager() throws SheepException {
-        RecoveryManager m = recovery;
-        if (m == null) {
-            throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep does not recover objects");
-        }
-        return m;
+        recovery.setThrottle(bytesPerSecond, parallel);
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The cluster as one sheep knows it: the format record (cluster id, default copies, strictness, creation time),
- * the epoch history, and the cluster administration operations. In a one-node cluster the state lives in the
- * node's metadata store; the replicated cluster metadata takes its place when nodes join.
+ * the epoch history, the placement of the current epoch ({@link io.sheepdog.daemon.cluster.EpochPlacement}), and
+ * the cluster administration operations, all over the replicated cluster metadata. Depends on {@code vdi} (cluster
+ * operations list and check VDIs); {@code vdi} does not depend on it.
  */
 package io.sheepdog.daemon.cluster;

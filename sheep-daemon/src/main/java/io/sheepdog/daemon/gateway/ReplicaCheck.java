@@ -1,9 +1,9 @@
 package io.sheepdog.daemon.gateway;
 
-import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ObjectCheck.Finding;
 import io.sheepdog.daemon.api.ObjectCheck.Outcome;
 import io.sheepdog.daemon.api.ObjectCheck.Problem;
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.proto.ReplicaDigest;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <li>Each replica that is missing, damaged, older or divergent is repaired from a good one through the gateway's
  *     repair path (logged, counted in {@code sheep.repair.objects}).</li>
  * <li>An unreachable replica, or one answering another error, is reported, not repaired.</li>
- * <li>A replica of another epoch fails the whole check with the mismatch, which {@link EpochRetry} retries.</li>
+ * <li>A replica of another epoch fails the whole check with the mismatch, which {@link io.sheepdog.daemon.peer.EpochRetry} retries.</li>
  * </ul>
  */
 final class ReplicaCheck {
@@ -90,7 +90,7 @@ final class ReplicaCheck {
             findings.add(repair.repair(v.source, a.node, p.name().toLowerCase() + " (" + detail + ")").handle(
                     (x, t) -> t == null ? new Finding(a.node.hostPort(), p, true, detail)
                             : new Finding(a.node.hostPort(), p, false, detail + "; repair failed: "
-                                    + EpochRetry.unwrap(t).getMessage())));
+                                    + SheepException.unwrap(t).getMessage())));
         }
         return CompletableFuture.allOf(findings.toArray(CompletableFuture[]::new)).thenApply(x -> {
             List<Finding> list = findings.stream().map(CompletableFuture::join).toList();
@@ -185,7 +185,7 @@ final class ReplicaCheck {
             if (!probe.isCompletedExceptionally()) {
                 return new Answer(node, probe.join(), null);
             }
-            Throwable t = EpochRetry.unwrap(probe.handle((x, e) -> e).join());
+            Throwable t = SheepException.unwrap(probe.handle((x, e) -> e).join());
             SheepException e = t instanceof SheepException se ? se
                     : new SheepException(ResultCode.UNKNOWN, node.hostPort() + ": " + t, t);
             return new Answer(node, null, e);

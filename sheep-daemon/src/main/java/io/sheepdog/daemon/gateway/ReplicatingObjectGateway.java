@@ -3,12 +3,13 @@ package io.sheepdog.daemon.gateway;
 import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.client.PeerConnections;
-import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.daemon.peer.EpochRetry;
+import io.sheepdog.daemon.peer.PeerOps;
+import io.sheepdog.daemon.peer.PeerRouter;
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.ObjectId;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway of a cluster: each object request goes to the object's replica nodes of the current epoch, this node's
- * own replica straight to its {@link PeerOps}, the others' over the peer protocol ({@link PeerConnections}).
+ * own replica straight to its {@link PeerOps}, the others' over the peer protocol (both through {@link PeerRouter}).
  *
  * <ul>
  * <li>Writes, zeroes and removes go to every replica in parallel and complete when all have (durably, with FUA). If
@@ -56,39 +57,32 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
     private final Placement placement;
     private final ReadPolicy readPolicy;
     private final IntUnaryOperator copiesOfVdi;
-    private final PeerOps local;
-    private final PeerConnections peers;
+    private final BooleanSupplier strict;
+    private final PeerRouter peers;
     private final EpochRetry retry;
+    private final GatewayMetrics metrics;
     private final AtomicLong turn = new AtomicLong();
-    private volatile Runnable onRepair = () -> { };
-    private volatile BooleanSupplier strict = () -> false;
 
     /**
      * @param placement   where objects live in the current epoch
      * @param readPolicy  which replica serves reads
      * @param copiesOfVdi the copy count of a VDI id (the VDI's own, or the cluster default)
-     * @param local       this node's replicas
-     * @param peers       connections to the other nodes; its event loop group also runs the retry timers
-     * @param timeout     how long a request may wait for the epochs to agree before it fails
+     * @param strict      whether writes must fail while the epoch places fewer copies than asked for
+     *                    ({@code cluster format --strict})
+     * @param peers       this node's replicas and the connections to the others
+     * @param retry       how requests wait for the epochs to agree (its epoch must be {@code placement}'s)
+     * @param metrics     where repairs are counted
      */
     public ReplicatingObjectGateway(Placement placement, ReadPolicy readPolicy, IntUnaryOperator copiesOfVdi,
-                                    PeerOps local, PeerConnections peers, Duration timeout) {
+                                    BooleanSupplier strict, PeerRouter peers, EpochRetry retry,
+                                    GatewayMetrics metrics) {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.readPolicy = Objects.requireNonNull(readPolicy, "readPolicy");
         this.copiesOfVdi = Objects.requireNonNull(copiesOfVdi, "copiesOfVdi");
-        this.local = Objects.requireNonNull(local, "local");
+        this.strict = Objects.requireNonNull(strict, "strict");
         this.peers = Objects.requireNonNull(peers, "peers");
-        this.retry = new EpochRetry(placement::epoch, peers.group(), timeout);
-    }
-
-    /** Called once for every replica repaired (for metrics). */
-    public void onRepair(Runnable r) {
-        this.onRepair = Objects.requireNonNull(r, "onRepair");
-    }
-
-    /** Whether writes must fail while the epoch places fewer copies than asked for ({@code cluster format --strict}). */
-    public void strict(BooleanSupplier s) {
-        this.strict = Objects.requireNonNull(s, "strict");
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /** Tells waiting requests that {@link Placement#epoch()} changed, so they retry now rather than at their next poll. */
@@ -138,7 +132,7 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         CompletableFuture<Void> result = new CompletableFuture<>();
         f.whenComplete((v, t) -> {
             if (t != null) {
-                result.completeExceptionally(EpochRetry.unwrap(t));
+                result.completeExceptionally(SheepException.unwrap(t));
                 return;
             }
             action.run();
@@ -277,12 +271,12 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
                 .thenCompose(image -> on(bad, p -> p.putObject(epoch, image, true)));
         f.whenComplete((v, t) -> {
             if (t == null) {
-                onRepair.run();
+                metrics.replicaRepaired();
                 LOG.warn("repaired object {} on {} from {}: its replica was {}", ObjectId.toString(oid),
                         bad.hostPort(), good.hostPort(), why);
             } else {
                 LOG.error("repair of object {} on {} from {} failed: {}", ObjectId.toString(oid), bad.hostPort(),
-                        good.hostPort(), EpochRetry.unwrap(t).getMessage());
+                        good.hostPort(), SheepException.unwrap(t).getMessage());
             }
         });
         return f;
@@ -300,14 +294,14 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         if (!call.isCompletedExceptionally()) {
             return null;
         }
-        return (SheepException) EpochRetry.unwrap(call.handle((x, t) -> t).join());
+        return (SheepException) SheepException.unwrap(call.handle((x, t) -> t).join());
     }
 
     private NodeAddress pick(List<NodeAddress> nodes) {
         switch (readPolicy) {
             case LOCAL_FIRST:
                 for (NodeAddress n : nodes) {
-                    if (isSelf(n)) {
+                    if (peers.isSelf(n)) {
                         return n;
                     }
                 }
@@ -373,35 +367,8 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
         return all(rest);
     }
 
-    /** Runs {@code op} on {@code node}'s replicas; failures become SheepExceptions naming the node. */
     private <T> CompletableFuture<T> on(NodeAddress node, Function<PeerOps, CompletableFuture<T>> op) {
-        CompletableFuture<T> call;
-        try {
-            call = isSelf(node) ? op.apply(local) : peers.get(node).thenCompose(op);
-        } catch (RuntimeException e) {
-            call = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        call.whenComplete((v, t) -> {
-            if (t == null) {
-                result.complete(v);
-            } else {
-                result.completeExceptionally(named(node, EpochRetry.unwrap(t)));
-            }
-        });
-        return result;
-    }
-
-    private SheepException named(NodeAddress node, Throwable t) {
-        String who = "node " + node.hostPort() + (isSelf(node) ? " (this node)" : "");
-        if (t instanceof SheepException se) {
-            return new SheepException(se.result(), who + ": " + se.getMessage(), se);
-        }
-        return new SheepException(ResultCode.UNKNOWN, who + ": " + t, t);
-    }
-
-    private boolean isSelf(NodeAddress node) {
-        return node.id().equals(placement.self());
+        return peers.on(node, op);
     }
 
     /** Carries a SheepException through a CompletableFuture stage that may only throw unchecked exceptions. */

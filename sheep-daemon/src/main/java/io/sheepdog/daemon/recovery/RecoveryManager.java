@@ -1,16 +1,15 @@
 package io.sheepdog.daemon.recovery;
 
 import com.google.common.util.concurrent.Striped;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.client.PeerConnections;
-import io.sheepdog.daemon.gateway.LocalPeerOps;
-import io.sheepdog.daemon.gateway.ObjectGate;
-import io.sheepdog.daemon.gateway.Placement;
-import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.daemon.peer.LocalPeerOps;
+import io.sheepdog.daemon.peer.ObjectGate;
+import io.sheepdog.daemon.peer.PeerConnections;
+import io.sheepdog.daemon.peer.PeerOps;
+import io.sheepdog.daemon.peer.PeerRouter;
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.MetadataStore;
 import io.sheepdog.store.ObjectId;
@@ -36,6 +35,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,46 +58,43 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
     private final Placement placement;
     private final IntUnaryOperator copiesOfVdi;
     private final LocalPeerOps local;
-    private final PeerConnections peers;
+    private final PeerRouter peers;
     private final ObjectStore store;
     private final MetadataStore metadata;
     private final BooleanSupplier clusterRunning;
     private final RecoveryThrottle throttle = new RecoveryThrottle();
     private final ExecutorService worker;
     private final Striped<Lock> installLocks = Striped.lock(256);
-    private final Counter recoveredObjects;
-    private final Counter recoveredBytes;
-    private final Counter repairs;
+    private final RecoveryMetrics metrics;
+    private final LongSupplier repairedReplicas;
     private volatile RecoveryRun current;
     private volatile long recoveredEpoch;
     private volatile boolean closed;
 
     /**
-     * @param placement      the current epoch's placement
-     * @param copiesOfVdi    the copy count of a VDI id
-     * @param local          this node's replicas (recovery reads itself like any peer)
-     * @param peers          connections to the other nodes
-     * @param store          this node's store, where recovered copies are installed
-     * @param metadata       this node's local metadata (the last recovered epoch and the throttle survive restarts)
-     * @param clusterRunning whether the cluster is running (no recovery while it waits for nodes)
-     * @param meters         where the recovery and repair counters go
+     * @param placement        the current epoch's placement
+     * @param copiesOfVdi      the copy count of a VDI id
+     * @param local            this node's replicas, not held back by any gate (recovery reads itself like any peer)
+     * @param connections      connections to the other nodes
+     * @param store            this node's store, where recovered copies are installed
+     * @param metadata         this node's local metadata (the last recovered epoch and the throttle survive restarts)
+     * @param clusterRunning   whether the cluster is running (no recovery while it waits for nodes)
+     * @param metrics          where recovered objects are counted
+     * @param repairedReplicas how many replicas the gateway repaired (reported in {@link #info})
      */
-    public RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local, PeerConnections peers,
-                           ObjectStore store, MetadataStore metadata, BooleanSupplier clusterRunning,
-                           MeterRegistry meters) throws StoreException {
+    public RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local,
+                           PeerConnections connections, ObjectStore store, MetadataStore metadata,
+                           BooleanSupplier clusterRunning, RecoveryMetrics metrics, LongSupplier repairedReplicas)
+            throws StoreException {
         this.placement = Objects.requireNonNull(placement, "placement");
         this.copiesOfVdi = Objects.requireNonNull(copiesOfVdi, "copiesOfVdi");
         this.local = Objects.requireNonNull(local, "local");
-        this.peers = Objects.requireNonNull(peers, "peers");
+        this.peers = new PeerRouter(placement.self(), local, connections);
         this.store = Objects.requireNonNull(store, "store");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.clusterRunning = Objects.requireNonNull(clusterRunning, "clusterRunning");
-        this.recoveredObjects = Counter.builder("sheep.recovery.objects").description("objects recovered")
-                .register(meters);
-        this.recoveredBytes = Counter.builder("sheep.recovery.bytes").description("bytes recovered")
-                .baseUnit("bytes").register(meters);
-        this.repairs = Counter.builder("sheep.repair.objects")
-                .description("replicas repaired (missing, damaged or stale copies)").register(meters);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.repairedReplicas = Objects.requireNonNull(repairedReplicas, "repairedReplicas");
         this.recoveredEpoch = metadata.get(RECOVERED_EPOCH_KEY).map(RecoveryManager::decodeLong).orElse(0L);
         Optional<byte[]> t = metadata.get(THROTTLE_KEY);
         if (t.isPresent()) {
@@ -167,7 +164,7 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         RecoveryRun run = current;
         long throttleRate = throttle.bytesPerSecond();
         int parallel = throttle.parallel();
-        long repaired = (long) repairs.count();
+        long repaired = repairedReplicas.getAsLong();
         if (run == null) {
             return new RecoveryInfo(self.host(), self.port(), 0, "IDLE", 0, 0, 0, 0, recoveredEpoch, 0, repaired,
                     throttleRate, parallel);
@@ -189,11 +186,6 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         }
         LOG.info("recovery throttle set to {} and {} objects at once",
                 bytesPerSecond == 0 ? "no bandwidth limit" : (bytesPerSecond >> 10) + " KiB/s", parallel);
-    }
-
-    /** Counts a replica repaired outside recovery (by a read, a write or {@code cluster check}). */
-    public void repaired() {
-        repairs.increment();
     }
 
     @Override
@@ -234,16 +226,12 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
 
     /** Runs {@code op} on {@code node}'s replicas (this node's directly). */
     <T> CompletableFuture<T> on(NodeAddress node, Function<PeerOps, CompletableFuture<T>> op) {
-        try {
-            return node.id().equals(placement.self()) ? op.apply(local) : peers.get(node).thenCompose(op);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return peers.on(node, op);
     }
 
     /** The recovery state of another node (a control call on the peer connection). */
     CompletableFuture<RecoveryInfo> peerInfo(NodeAddress node) {
-        return peers.get(node).thenApplyAsync(p -> {
+        return peers.connection(node).thenApplyAsync(p -> {
             try {
                 return p.connection().recovery();
             } catch (SheepException e) {
@@ -267,8 +255,7 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
                 return false;
             }
             store.install(image, false);
-            recoveredObjects.increment();
-            recoveredBytes.increment(image.allocatedBytes());
+            metrics.installed(image.allocatedBytes());
             return true;
         } finally {
             lock.unlock();
@@ -322,19 +309,11 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         try {
             return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw asSheep(e.getCause());
+            throw SheepException.of(e.getCause());
         } catch (TimeoutException e) {
             f.cancel(false);
             throw new SheepException(ResultCode.NETWORK_ERROR, "no answer within " + CALL_TIMEOUT_SECONDS + " s", e);
         }
-    }
-
-    static SheepException asSheep(Throwable t) {
-        Throwable cur = t;
-        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
-            cur = cur.getCause();
-        }
-        return cur instanceof SheepException se ? se : new SheepException(ResultCode.UNKNOWN, cur.toString(), cur);
     }
 
     Map<Long, ObjectInfo> index(List<ObjectInfo> list) {

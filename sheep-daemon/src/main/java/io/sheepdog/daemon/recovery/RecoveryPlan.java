@@ -1,6 +1,6 @@
 package io.sheepdog.daemon.recovery;
 
-import io.sheepdog.daemon.gateway.Placement;
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.store.ObjectId;

@@ -3,7 +3,7 @@ package io.sheepdog.daemon.recovery;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.gateway.Placement;
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectImage;
@@ -193,7 +193,7 @@ final class RecoveryRun {
             } else if (error == null) {
                 installed(c, image);
             } else {
-                SheepException e = RecoveryManager.asSheep(error);
+                SheepException e = SheepException.of(error);
                 if (retryable(e.result())) {
                     LOG.debug("copy of {} from {}: {}; trying again", ObjectId.toString(c.task.oid()),
                             source.hostPort(), e.getMessage());

@@ -9,7 +9,7 @@
  *     copy anywhere.</li>
  * <li><b>Copy</b>: objects are copied whole (PEER_GET_OBJ, installed with their exact version), a few at a time
  *     under a bandwidth limit ({@link io.sheepdog.daemon.recovery.RecoveryThrottle}). A request for an object not
- *     copied yet waits for it and moves it to the front ({@link io.sheepdog.daemon.gateway.ObjectGate}), so no
+ *     copied yet waits for it and moves it to the front ({@link io.sheepdog.daemon.peer.ObjectGate}), so no
  *     request is ever served from a missing or stale copy.</li>
  * <li><b>Purge</b>: when every data node of the epoch has finished, each node removes the copies the epoch no
  *     longer places on it, but only those that every owner holds at least as new; until then nothing is removed,

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.Opcode;
 import io.sheepdog.daemon.proto.PeerWire;
 import io.sheepdog.daemon.proto.SheepProtocol;

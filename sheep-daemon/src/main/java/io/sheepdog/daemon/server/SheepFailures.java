@@ -7,8 +7,6 @@ import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,7 @@ final class SheepFailures {
     }
 
     static SheepResponse toResponse(SheepRequest request, Throwable failure, ByteBufAllocator alloc) {
-        Throwable t = unwrap(failure);
+        Throwable t = SheepException.unwrap(failure);
         ResultCode code;
         String message;
         if (t instanceof SheepException se) {
@@ -42,13 +40,5 @@ final class SheepFailures {
             LOG.warn("{} (request {}) failed unexpectedly", request.opcode(), request.requestId(), t);
         }
         return SheepResponse.error(request.opcodeCode(), request.requestId(), code, message, alloc);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        Throwable cur = t;
-        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
-            cur = cur.getCause();
-        }
-        return cur;
     }
 }

@@ -6,6 +6,7 @@ import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.Opcode;
 import io.sheepdog.daemon.proto.SheepJson;
 import io.sheepdog.daemon.proto.SheepProtocol;

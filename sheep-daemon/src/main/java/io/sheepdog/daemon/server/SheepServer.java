@@ -11,6 +11,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.SheepTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -74,7 +75,7 @@ public final class SheepServer implements AutoCloseable {
             throw new IllegalStateException(closed ? "server closed" : "server started already");
         }
         bossGroup = SheepTransport.newEventLoopGroup(1, "sheep-accept", true);
-        ioGroup = SheepTransport.newEventLoopGroup(config.ioThreads(), "sheep-io", true);
+        ioGroup = SheepTransport.newEventLoopGroup(config.ioThreads(), "sheep-net", true);
         controlExecutor = Executors.newFixedThreadPool(config.workerThreads(),
                 new DefaultThreadFactory("sheep-control", true));
         SheepRequestAdapter adapter = new SheepRequestAdapter(cluster, vdis, peer, controlExecutor,

@@ -7,7 +7,6 @@ import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -80,7 +79,7 @@ final class MapCoherence {
     <T> CompletableFuture<T> whenMissing(Inode inode, int index, int owner, int attempt, CompletableFuture<T> call,
                                          Supplier<CompletableFuture<T>> retry) {
         return call.exceptionallyCompose(e -> {
-            Throwable cause = unwrap(e);
+            Throwable cause = SheepException.unwrap(e);
             if (!(cause instanceof SheepException se) || se.result() != ResultCode.NO_OBJ) {
                 return CompletableFuture.failedFuture(cause);
             }
@@ -99,9 +98,5 @@ final class MapCoherence {
                         + " is lost: its inode maps it, and " + se.getMessage(), se));
             });
         });
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

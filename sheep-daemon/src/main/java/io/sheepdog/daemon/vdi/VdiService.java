@@ -6,7 +6,6 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
-import io.sheepdog.daemon.cluster.MetadataErrors;
 import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterStatus;

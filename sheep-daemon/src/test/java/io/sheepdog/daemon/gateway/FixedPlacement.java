@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.gateway;
 
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.ring.HashRing;

@@ -2,7 +2,7 @@ package io.sheepdog.daemon.gateway;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.server.PeerOps;
+import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
@@ -57,7 +57,7 @@ final class ObservedPeerOps implements PeerOps {
         }
         return call.get().whenComplete((v, t) -> {
             ResultCode code = t == null ? ResultCode.SUCCESS
-                    : EpochRetry.unwrap(t) instanceof SheepException se ? se.result() : ResultCode.UNKNOWN;
+                    : SheepException.unwrap(t) instanceof SheepException se ? se.result() : ResultCode.UNKNOWN;
             answers.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
         });
     }

@@ -1,8 +1,12 @@
 package io.sheepdog.daemon.gateway;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
-import io.sheepdog.daemon.client.PeerConnections;
 import io.sheepdog.daemon.client.SheepClientConfig;
+import io.sheepdog.daemon.peer.EpochRetry;
+import io.sheepdog.daemon.peer.LocalPeerOps;
+import io.sheepdog.daemon.peer.PeerConnections;
+import io.sheepdog.daemon.peer.PeerRouter;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.server.SheepServer;
@@ -85,7 +89,15 @@ final class PeerNodes implements AutoCloseable {
 
     /** A gateway on node {@code i}. */
     ReplicatingObjectGateway gateway(int i, ReadPolicy policy, Duration timeout) {
-        return new ReplicatingObjectGateway(placement(i), policy, PeerNodes::copies, node(i).ops, peers, timeout);
+        return gateway(i, policy, timeout, new GatewayMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** A gateway on node {@code i} that counts into {@code metrics}. */
+    ReplicatingObjectGateway gateway(int i, ReadPolicy policy, Duration timeout, GatewayMetrics metrics) {
+        FixedPlacement placement = placement(i);
+        return new ReplicatingObjectGateway(placement, policy, PeerNodes::copies, () -> false,
+                new PeerRouter(placement.self(), node(i).ops, peers), new EpochRetry(placement::epoch, group, timeout),
+                metrics);
     }
 
     static int copies(int vid) {

@@ -3,10 +3,11 @@ package io.sheepdog.daemon.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.sheepdog.daemon.api.ObjectCheck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sheepdog.daemon.api.ObjectCheck.Finding;
 import io.sheepdog.daemon.api.ObjectCheck.Outcome;
 import io.sheepdog.daemon.api.ObjectCheck.Problem;
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectImage;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +34,12 @@ class ReplicaCheckTest {
 
     private PeerNodes cluster;
     private ReplicatingObjectGateway gateway;
-    private final AtomicInteger repairs = new AtomicInteger();
+    private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry());
 
     @BeforeEach
     void start() throws Exception {
         cluster = new PeerNodes(3, Duration.ofSeconds(2));
-        gateway = cluster.gateway(0, ReadPolicy.PRIMARY, TIMEOUT);
-        gateway.onRepair(repairs::incrementAndGet);
+        gateway = cluster.gateway(0, ReadPolicy.PRIMARY, TIMEOUT, metrics);
     }
 
     @AfterEach
@@ -91,7 +90,7 @@ class ReplicaCheckTest {
         assertThat(result.replicas()).isEqualTo(3);
         assertThat(result.findings()).isEmpty();
         assertThat(result.version()).isEqualTo(cluster.node(1).memory.stat(OID).orElseThrow().version().toString());
-        assertThat(repairs).hasValue(0);
+        assertThat(metrics.repaired()).isEqualTo(0);
     }
 
     @Test
@@ -106,7 +105,7 @@ class ReplicaCheckTest {
         Finding f = onlyFinding(result, 1);
         assertThat(f.problem()).isEqualTo(Problem.MISSING);
         assertThat(f.repaired()).isTrue();
-        assertThat(repairs).hasValue(1);
+        assertThat(metrics.repaired()).isEqualTo(1);
         assertEveryReplicaHolds(good);
         assertThat(check().outcome()).as("a second check").isEqualTo(Outcome.OK);
     }
@@ -121,7 +120,7 @@ class ReplicaCheckTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.REPAIRED);
         assertThat(onlyFinding(result, 2).problem()).isEqualTo(Problem.DAMAGED);
-        assertThat(repairs).hasValue(1);
+        assertThat(metrics.repaired()).isEqualTo(1);
         assertEveryReplicaHolds(good);
         assertThat(cluster.node(2).memory.allocation(OID)).isEqualTo(cluster.node(0).memory.allocation(OID));
         assertThat(check().outcome()).isEqualTo(Outcome.OK);
@@ -212,7 +211,7 @@ class ReplicaCheckTest {
         assertThat(result.findings()).extracting(Finding::problem)
                 .containsExactlyInAnyOrder(Problem.DAMAGED, Problem.DAMAGED, Problem.MISSING);
         assertThat(result.findings()).noneMatch(Finding::repaired);
-        assertThat(repairs).hasValue(0);
+        assertThat(metrics.repaired()).isEqualTo(0);
     }
 
     @Test
@@ -220,7 +219,7 @@ class ReplicaCheckTest {
         ObjectCheck result = check();
         assertThat(result.outcome()).isEqualTo(Outcome.ABSENT);
         assertThat(result.findings()).extracting(Finding::problem).containsOnly(Problem.MISSING);
-        assertThat(repairs).hasValue(0);
+        assertThat(metrics.repaired()).isEqualTo(0);
     }
 
     @Test
@@ -236,6 +235,6 @@ class ReplicaCheckTest {
                 .containsExactlyInAnyOrder(
                         tuple(cluster.node(1).address.hostPort(), Problem.MISSING, true),
                         tuple(cluster.node(2).address.hostPort(), Problem.UNREACHABLE, false));
-        assertThat(repairs).hasValue(1);
+        assertThat(metrics.repaired()).isEqualTo(1);
     }
 }

@@ -2,7 +2,7 @@ package io.sheepdog.daemon.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sheepdog.daemon.gateway.Placement;
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.ring.HashRing;

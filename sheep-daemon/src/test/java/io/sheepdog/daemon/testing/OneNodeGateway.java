@@ -1,12 +1,16 @@
 package io.sheepdog.daemon.testing;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
-import io.sheepdog.daemon.client.PeerConnections;
 import io.sheepdog.daemon.client.SheepClientConfig;
-import io.sheepdog.daemon.gateway.LocalPeerOps;
-import io.sheepdog.daemon.gateway.Placement;
+import io.sheepdog.daemon.gateway.GatewayMetrics;
 import io.sheepdog.daemon.gateway.ReadPolicy;
 import io.sheepdog.daemon.gateway.ReplicatingObjectGateway;
+import io.sheepdog.daemon.peer.EpochRetry;
+import io.sheepdog.daemon.peer.LocalPeerOps;
+import io.sheepdog.daemon.peer.PeerConnections;
+import io.sheepdog.daemon.peer.PeerRouter;
+import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.membership.NodeAddress;
@@ -42,8 +46,10 @@ public final class OneNodeGateway implements AutoCloseable {
      */
     public OneNodeGateway(ObjectStore store, Executor ioExecutor, LongSupplier epoch) {
         local = new LocalPeerOps(store, ioExecutor, epoch);
-        gateway = new ReplicatingObjectGateway(new OneNode(epoch), ReadPolicy.LOCAL_FIRST, vid -> 1, local, peers,
-                TIMEOUT);
+        OneNode placement = new OneNode(epoch);
+        gateway = new ReplicatingObjectGateway(placement, ReadPolicy.LOCAL_FIRST, vid -> 1, () -> false,
+                new PeerRouter(SELF.id(), local, peers), new EpochRetry(placement::epoch, group, TIMEOUT),
+                new GatewayMetrics(new SimpleMeterRegistry()));
     }
 
     public ReplicatingObjectGateway gateway() {

@@ -1,4 +1,4 @@
-package io.sheepdog.daemon.client;
+package io.sheepdog.daemon.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -9,7 +9,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
-import io.sheepdog.daemon.gateway.LocalPeerOps;
+import io.sheepdog.daemon.client.SheepClientConfig;
+import io.sheepdog.daemon.peer.LocalPeerOps;
 import io.sheepdog.daemon.proto.Opcode;
 import io.sheepdog.daemon.proto.PeerWire;
 import io.sheepdog.daemon.proto.SheepProtocol;

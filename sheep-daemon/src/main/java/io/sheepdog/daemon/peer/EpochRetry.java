@@ -1,20 +1,18 @@
-package io.sheepdog.daemon.gateway;
+package io.sheepdog.daemon.peer;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs a gateway request under one epoch and runs it again until it completes under an epoch that did not change
@@ -35,7 +33,7 @@ import java.util.function.LongSupplier;
  * message saying the epochs did not agree. Other failures end the request at once. No thread ever blocks: waits are
  * timers on {@code timer}.
  */
-final class EpochRetry {
+public final class EpochRetry {
 
     static final long FIRST_BACKOFF_MILLIS = 5;
     static final long MAX_BACKOFF_MILLIS = 200;
@@ -45,14 +43,14 @@ final class EpochRetry {
     private final long timeoutNanos;
     private final Set<CompletableFuture<Void>> sleepers = ConcurrentHashMap.newKeySet();
 
-    EpochRetry(LongSupplier epoch, ScheduledExecutorService timer, Duration timeout) {
+    public EpochRetry(LongSupplier epoch, ScheduledExecutorService timer, Duration timeout) {
         this.epoch = epoch;
         this.timer = timer;
         this.timeoutNanos = timeout.toNanos();
     }
 
     /** Wakes every waiting request: the epoch changed. */
-    void epochChanged() {
+    public void epochChanged() {
         for (CompletableFuture<Void> s : sleepers) {
             wake(s);
         }
@@ -64,7 +62,7 @@ final class EpochRetry {
      * @param what names the request in the timeout message ("write of object 0000..."); called only on failure,
      *             so that the request path formats nothing
      */
-    <T> CompletableFuture<T> run(Supplier<String> what, LongFunction<CompletableFuture<T>> attempt) {
+    public <T> CompletableFuture<T> run(Supplier<String> what, LongFunction<CompletableFuture<T>> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
         attempt(new Request<>(what, attempt, System.nanoTime() + timeoutNanos, result));
         return result;
@@ -83,7 +81,7 @@ final class EpochRetry {
         } catch (RuntimeException ex) {
             f = CompletableFuture.failedFuture(ex);
         }
-        f.whenComplete((v, t) -> settle(r, e, v, t == null ? null : unwrap(t)));
+        f.whenComplete((v, t) -> settle(r, e, v, t == null ? null : SheepException.unwrap(t)));
     }
 
     private <T> void settle(Request<T> r, long e, T value, Throwable failure) {
@@ -156,13 +154,5 @@ final class EpochRetry {
         }
         return new SheepException(ResultCode.OLD_NODE_VER, r.what().get() + ": the epoch kept changing for " + limit
                 + " (last at " + e + ", now " + epoch.getAsLong() + ")", last);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        Throwable cur = t;
-        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
-            cur = cur.getCause();
-        }
-        return cur;
     }
 }

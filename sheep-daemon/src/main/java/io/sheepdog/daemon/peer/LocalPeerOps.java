@@ -1,9 +1,9 @@
-package io.sheepdog.daemon.gateway;
+package io.sheepdog.daemon.peer;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.ReplicaDigest;
-import io.sheepdog.daemon.server.PeerOps;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
@@ -43,23 +43,38 @@ public final class LocalPeerOps implements PeerOps {
     private final Executor ioExecutor;
     private final LongSupplier epoch;
     private final EpochFence fence;
-    private volatile ObjectGate gate = ObjectGate.OPEN;
+    private final ObjectGate gate;
 
     /**
+     * This node's replicas with nothing held back ({@link ObjectGate#OPEN}): what recovery itself reads. Gateways
+     * and the peer server use {@link #gatedBy} of it.
+     *
      * @param store      this node's store
      * @param ioExecutor where blocking store calls run
      * @param epoch      this node's current epoch
      */
     public LocalPeerOps(ObjectStore store, Executor ioExecutor, LongSupplier epoch) {
-        this.store = Objects.requireNonNull(store, "store");
-        this.ioExecutor = Objects.requireNonNull(ioExecutor, "ioExecutor");
-        this.epoch = Objects.requireNonNull(epoch, "epoch");
-        this.fence = new EpochFence(epoch);
+        this(Objects.requireNonNull(store, "store"), Objects.requireNonNull(ioExecutor, "ioExecutor"),
+                Objects.requireNonNull(epoch, "epoch"), new EpochFence(epoch), ObjectGate.OPEN);
     }
 
-    /** Sets what holds back requests for objects being recovered (the recovery manager, once it exists). */
-    public void gate(ObjectGate g) {
-        this.gate = Objects.requireNonNull(g, "gate");
+    private LocalPeerOps(ObjectStore store, Executor ioExecutor, LongSupplier epoch, EpochFence fence,
+                         ObjectGate gate) {
+        this.store = store;
+        this.ioExecutor = ioExecutor;
+        this.epoch = epoch;
+        this.fence = fence;
+        this.gate = gate;
+    }
+
+    /**
+     * The same replicas, with requests for objects {@code g} holds back (the recovery manager's) waiting for it. Both
+     * views share one epoch fence, so recovery's reads through this one wait for requests admitted through the
+     * gated one. This is how the daemon wires recovery without a setter: recovery is built on the open view, then
+     * the gated view on recovery.
+     */
+    public LocalPeerOps gatedBy(ObjectGate g) {
+        return new LocalPeerOps(store, ioExecutor, epoch, fence, Objects.requireNonNull(g, "gate"));
     }
 
     @Override

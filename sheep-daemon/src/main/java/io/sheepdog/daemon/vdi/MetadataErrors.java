@@ -1,4 +1,4 @@
-package io.sheepdog.daemon.cluster;
+package io.sheepdog.daemon.vdi;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;

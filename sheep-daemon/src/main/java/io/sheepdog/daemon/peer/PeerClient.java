@@ -1,16 +1,18 @@
-package io.sheepdog.daemon.client;
+package io.sheepdog.daemon.peer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.client.ResponseMapping;
+import io.sheepdog.daemon.client.SheepClient;
+import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.Opcode;
 import io.sheepdog.daemon.proto.PeerWire;
 import io.sheepdog.daemon.proto.ReplicaDigest;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
-import io.sheepdog.daemon.server.PeerOps;
 import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.sheepdog.daemon.gateway;
+package io.sheepdog.daemon.peer;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;

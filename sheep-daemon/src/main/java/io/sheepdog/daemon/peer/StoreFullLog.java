@@ -1,4 +1,4 @@
-package io.sheepdog.daemon.gateway;
+package io.sheepdog.daemon.peer;
 
 import io.sheepdog.store.NoSpaceException;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.sheepdog.daemon.gateway;
+package io.sheepdog.daemon.peer;
 
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;

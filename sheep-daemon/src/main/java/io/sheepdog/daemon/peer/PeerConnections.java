@@ -1,8 +1,10 @@
-package io.sheepdog.daemon.client;
+package io.sheepdog.daemon.peer;
 
 import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.client.SheepClient;
+import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.membership.NodeAddress;
 import java.util.ArrayList;
 import java.util.Collection;
