@@ -4,6 +4,7 @@ import io.sheepdog.collie.CollieCommand;
 import io.sheepdog.collie.CollieIo;
 import io.sheepdog.collie.ExitCodes;
 import io.sheepdog.daemon.client.SheepClient;
+import io.sheepdog.membership.meta.Redundancy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,11 +15,8 @@ import picocli.CommandLine.ParameterException;
     "A formatted cluster is only formatted again with --force, which discards every VDI."})
 public final class ClusterFormatCommand extends CollieCommand {
 
-    /** Sheepdog's SD_MAX_COPIES. */
-    static final int MAX_COPIES = 31;
-
     @Option(names = {"-c", "--copies"}, paramLabel = "N", defaultValue = "3",
-            description = "Copies of every object (1-" + MAX_COPIES + ", default: ${DEFAULT-VALUE}).")
+            description = "Copies of every object (1-" + Redundancy.MAX_COPIES + ", default: ${DEFAULT-VALUE}).")
     private int copies;
 
     @Option(names = {"-t", "--strict"},
@@ -30,11 +28,13 @@ public final class ClusterFormatCommand extends CollieCommand {
 
     @Override
     protected int run(SheepClient sheep, CollieIo io) throws Exception {
-        if (copies < 1 || copies > MAX_COPIES) {
-            throw new ParameterException(spec.commandLine(),
-                    "--copies must be between 1 and " + MAX_COPIES + ", got " + copies);
+        Redundancy redundancy;
+        try {
+            redundancy = Redundancy.replicas(copies);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage(), e);
         }
-        sheep.format(copies, strict, force);
+        sheep.format(redundancy.copies(), strict, force);
         return ExitCodes.SUCCESS;
     }
 }

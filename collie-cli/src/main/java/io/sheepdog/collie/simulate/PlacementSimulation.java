@@ -56,7 +56,7 @@ public final class PlacementSimulation {
             throw new IllegalStateException("two synthetic nodes have the same node id");
         }
         NodeAddress joining = members.remove(nodeCount);
-        int copies = settings.copies();
+        int copies = settings.redundancy().copies();
 
         progress.accept(nodeCount + " nodes: placing " + oids.length + " objects");
         HashRing ring = new HashRing(members);

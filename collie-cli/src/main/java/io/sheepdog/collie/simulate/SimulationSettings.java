@@ -1,17 +1,18 @@
 package io.sheepdog.collie.simulate;
 
+import io.sheepdog.membership.meta.Redundancy;
+
 /**
  * What to simulate, shared by every cluster size of one run.
  *
  * @param objects data objects to place
- * @param copies  copies of each object asked for (fewer are placed when there are fewer zones)
+ * @param copies  copies of each object asked for (fewer are placed when there are fewer zones); see
+ *                {@link #redundancy()}
  * @param vnodes  virtual nodes per node (every node has the same weight)
  * @param zones   failure zones the nodes are spread over, round-robin; 0 puts every node in a zone of its own
  * @param seed    seed of the synthetic VDI ids and of the choice of the leaving node, so runs are repeatable
  */
 public record SimulationSettings(long objects, int copies, int vnodes, int zones, long seed) {
-    /** Sheepdog's SD_MAX_COPIES. */
-    public static final int MAX_COPIES = 31;
     /** The ring keeps its points in arrays: a bound that keeps 1000 nodes well within memory. */
     public static final int MAX_VNODES = 65_535;
     /** Placements are kept per object (copies ints each) to compare them before and after a membership change. */
@@ -23,11 +24,15 @@ public record SimulationSettings(long objects, int copies, int vnodes, int zones
     public SimulationSettings {
         check(objects >= 1 && objects <= MAX_OBJECTS, "--objects must be between 1 and " + MAX_OBJECTS + ", got "
                 + objects);
-        check(copies >= 1 && copies <= MAX_COPIES, "--copies must be between 1 and " + MAX_COPIES + ", got "
-                + copies);
+        redundancy(copies);
         check(vnodes >= 1 && vnodes <= MAX_VNODES, "--vnodes must be between 1 and " + MAX_VNODES + ", got "
                 + vnodes);
         check(zones >= 0, "--zones must not be negative, got " + zones);
+    }
+
+    /** How each object is placed: {@code copies} replicas. */
+    public Redundancy redundancy() {
+        return redundancy(copies);
     }
 
     /** Bound on nodes x vnodes: the ring sorts one array entry per virtual node. */
@@ -47,6 +52,15 @@ public record SimulationSettings(long objects, int copies, int vnodes, int zones
     /** The zone of node {@code i} (counting from 0). */
     public int zoneOf(int i) {
         return zones == 0 ? i : i % zones;
+    }
+
+    /** {@link Redundancy#replicas(int)}, its message naming the option ("--copies must be between 1 and 31"). */
+    private static Redundancy redundancy(int copies) {
+        try {
+            return Redundancy.replicas(copies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
     }
 
     private static void check(boolean ok, String message) {

@@ -6,7 +6,7 @@ import java.util.Objects;
  * What {@code collie cluster format} decided. A node whose store belongs to another cluster id is refused.
  *
  * @param clusterId     random id chosen at format
- * @param copies        default copies of new VDIs
+ * @param copies        default copies of new VDIs ({@link #redundancy()}, kept as a number in the persisted form)
  * @param strict        refuse writes when fewer zones than copies are up
  * @param createdMillis format time
  */
@@ -19,5 +19,10 @@ public record ClusterFormat(String clusterId, int copies, boolean strict, long c
         if (copies < 1) {
             throw new IllegalArgumentException("copies must be at least 1: " + copies);
         }
+    }
+
+    /** The default redundancy of new VDIs. */
+    public Redundancy redundancy() {
+        return Redundancy.replicas(copies);
     }
 }

@@ -10,14 +10,18 @@ import java.util.Objects;
  * @param vid           the 24-bit VDI id, not 0
  * @param size          virtual size in bytes
  * @param createdMillis creation time
- * @param copies        replicas per object
+ * @param copies        replicas per object ({@link #redundancy()}, kept as a number in the persisted form)
  * @param snapshotId    0 for the working VDI, else the snapshot number
  * @param tag           snapshot tag, empty if none
  * @param parentVid     the VDI this one was cloned or snapshotted from, 0 if none
  */
 public record VdiEntry(String name, int vid, long size, long createdMillis, int copies, int snapshotId, String tag,
                        int parentVid) {
-    /** Largest VDI id (24 bits). */
+    /**
+     * Largest VDI id (24 bits). The same value as {@code io.sheepdog.store.ObjectId.MAX_VDI_ID}, which defines it
+     * (the vid field of an object id); repeated here because membership does not depend on object-store, and
+     * guarded by a test in sheep-daemon ({@code VdiLimitsTest}).
+     */
     public static final int MAX_VID = 0xff_ffff;
 
     public VdiEntry {
@@ -33,6 +37,11 @@ public record VdiEntry(String name, int vid, long size, long createdMillis, int 
             throw new IllegalArgumentException("bad VDI entry: size " + size + ", copies " + copies
                     + ", snapshot " + snapshotId);
         }
+    }
+
+    /** How the objects of this VDI are kept. */
+    public Redundancy redundancy() {
+        return Redundancy.replicas(copies);
     }
 
     /** True for the working (writable) VDI of its name. */

@@ -133,7 +133,9 @@ class LocalClusterTest {
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(MetadataException.class)
                 .satisfies(e -> assertThat(((MetadataException) e).outcome()).isEqualTo(Outcome.NO_MAJORITY));
         net.heal();
-        Await.until(WAIT, () -> nc.metadata().state().epochNumber() == 3, () -> "c: " + nc.metadata().state());
+        // Each node applies the commit on its own thread: wait for both before comparing.
+        Await.until(WAIT, () -> nc.metadata().state().epochNumber() == 3 && na.metadata().state().epochNumber() == 3,
+                () -> "a: " + na.metadata().state() + ", c: " + nc.metadata().state());
         assertThat(nc.metadata().state().epochs()).isEqualTo(na.metadata().state().epochs());
 
         // restart c: it replays what it had applied

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetadataCodecTest {
@@ -53,5 +54,24 @@ class MetadataCodecTest {
         q[0] = 'x';
         byte[] again = MetadataCodec.appliedVersionQuery();
         assertThat(MetadataCodec.isAppliedVersionQuery(again, 0, again.length)).isTrue();
+    }
+
+    @Test
+    void theFormatRecordAndVdiEntriesKeepTheirJson() {
+        // The persisted form (Raft log and snapshots) of the two records that carry copies: exactly these fields,
+        // whatever accessors (such as redundancy()) the records gain.
+        ClusterFormat format = new ClusterFormat("c1", 3, true, 12);
+        VdiEntry vdi = new VdiEntry("v", 0x7c2b25, 4096, 34, 2, 0, "", 0);
+        String vdiJson = "{\"name\":\"v\",\"vid\":8137509,\"size\":4096,\"createdMillis\":34,\"copies\":2,"
+                + "\"snapshotId\":0,\"tag\":\"\",\"parentVid\":0,\"working\":true}";
+        byte[] command = MetadataCodec.encode(new MetadataCommand.CreateVdi(vdi));
+        assertThat(new String(command, StandardCharsets.UTF_8))
+                .isEqualTo("{\"op\":\"create-vdi\",\"vdi\":" + vdiJson + "}");
+        MetadataState state = new MetadataState(format, Map.of(vdi.vid(), vdi), List.of(), Map.of(), 5);
+        assertThat(new String(MetadataCodec.encode(state), StandardCharsets.UTF_8)).isEqualTo(
+                "{\"format\":{\"clusterId\":\"c1\",\"copies\":3,\"strict\":true,\"createdMillis\":12},"
+                + "\"vdis\":{\"8137509\":" + vdiJson + "},"
+                + "\"epochs\":[],\"session\":{},\"version\":5,\"shuttingDown\":false,\"retiredVids\":[]}");
+        assertThat(MetadataCodec.decodeState(MetadataCodec.encode(state))).isEqualTo(state);
     }
 }

@@ -10,6 +10,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.recovery.RecoveryManager;
 import io.sheepdog.daemon.vdi.MetadataErrors;
+import io.sheepdog.daemon.vdi.VdiRules;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.Epoch;
 import io.sheepdog.membership.MemberInfo;
@@ -63,10 +64,7 @@ public final class ClusterService implements ClusterOps {
 
     @Override
     public synchronized void format(int copies, boolean strict, boolean force) throws SheepException {
-        if (copies < 1 || copies > VdiService.MAX_COPIES) {
-            throw new SheepException(ResultCode.INVALID_PARAMS,
-                    "copies must be between 1 and " + VdiService.MAX_COPIES + ", not " + copies);
-        }
+        VdiRules.redundancy(copies);
         if (node.metadata().state().format() != null) {
             if (!force) {
                 throw new SheepException(ResultCode.ALREADY_FORMATTED,

@@ -18,7 +18,7 @@ package io.sheepdog.daemon.proto;
  *     32    8 arg0            oid or vid
  *     40    8 arg1            offset
  *     48    8 arg2            length or size
- *     56    8 arg3            copies or another small operand
+ *     56    8 arg3            copies (at most {@link #MAX_COPIES_OPERAND}) or another small operand
  * </pre>
  * The first {@value #STABLE_PREFIX_SIZE} bytes (magic through request id) keep their meaning in every version, so a
  * peer speaking another version is still answered with {@code VER_MISMATCH} and its own request id. What each op puts
@@ -61,6 +61,14 @@ public final class SheepProtocol {
     public static final int OFFSET_ARG1 = 40;
     public static final int OFFSET_ARG2 = 48;
     public static final int OFFSET_ARG3 = 56;
+
+    /**
+     * Largest copies value arg3 may carry (CLUSTER_FORMAT, VDI_CREATE): one byte, as Sheepdog's request header and
+     * our inode header hold copies. A larger value is a malformed request, refused while decoding. This is the width
+     * of the field, not the policy: which redundancy a cluster accepts ({@code membership.meta.Redundancy}, at most
+     * 31 copies) is checked by the services, so a request for 32 copies gets the policy's own message.
+     */
+    public static final int MAX_COPIES_OPERAND = 0xff;
 
     /** Set on every response frame, clear on every request frame. */
     public static final int FLAG_RESPONSE = 0x8000;

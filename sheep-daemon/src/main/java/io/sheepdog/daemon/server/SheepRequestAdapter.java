@@ -12,6 +12,7 @@ import io.sheepdog.daemon.proto.SheepJson;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
+import io.sheepdog.store.ObjectId;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +28,6 @@ import java.util.concurrent.RejectedExecutionException;
  * The returned future always completes normally: failures become error responses.
  */
 public final class SheepRequestAdapter {
-
-    /** The largest VDI id (24 bits, as in Sheepdog). */
-    static final long MAX_VID = 0xff_ffffL;
-    /** Copies fit in one byte on Sheepdog's wire; more is certainly a caller mistake. */
-    static final long MAX_COPIES = 0xff;
 
     private final ClusterOps cluster;
     private final VdiOps vdis;
@@ -213,7 +209,7 @@ public final class SheepRequestAdapter {
     }
 
     private static int vid(SheepRequest r) throws SheepException {
-        if (r.arg0() < 0 || r.arg0() > MAX_VID) {
+        if (r.arg0() < 0 || r.arg0() > ObjectId.MAX_VDI_ID) {
             throw new SheepException(ResultCode.INVALID_PARAMS,
                     "VDI id " + Long.toHexString(r.arg0()) + " is out of range");
         }
@@ -221,7 +217,7 @@ public final class SheepRequestAdapter {
     }
 
     private static long copies(SheepRequest r) throws SheepException {
-        if (r.arg3() < 0 || r.arg3() > MAX_COPIES) {
+        if (r.arg3() < 0 || r.arg3() > SheepProtocol.MAX_COPIES_OPERAND) {
             throw new SheepException(ResultCode.INVALID_PARAMS,
                     "copies " + Long.toUnsignedString(r.arg3()) + " is out of range");
         }

@@ -15,6 +15,7 @@ import io.sheepdog.membership.meta.MetadataException;
 import io.sheepdog.membership.meta.MetadataListener;
 import io.sheepdog.membership.meta.MetadataState;
 import io.sheepdog.membership.meta.Outcome;
+import io.sheepdog.membership.meta.Redundancy;
 import io.sheepdog.membership.meta.VdiEntry;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
@@ -48,8 +49,6 @@ public final class VdiService implements VdiOps, MetadataListener {
     private static final long OPEN_TIMEOUT_SECONDS = 10;
     /** How long a lookup may wait for the read barrier before this node's own state answers. */
     private static final long SYNC_TIMEOUT_SECONDS = 5;
-    /** Sheepdog's limit on copies (SD_MAX_COPIES). */
-    public static final int MAX_COPIES = 31;
 
     private final ClusterMetadataService metadata;
     private final ObjectGateway gateway;
@@ -119,17 +118,10 @@ public final class VdiService implements VdiOps, MetadataListener {
     @Override
     public VdiInfo create(String name, long size, int copies) throws SheepException {
         MetadataState state = requireFormatted();
-        String bad = VdiNames.check(name);
-        if (bad != null) {
-            throw new SheepException(ResultCode.INVALID_PARAMS, bad);
-        }
-        if (size <= 0 || size > InodeLayout.MAX_VDI_SIZE) {
-            throw new SheepException(ResultCode.INVALID_PARAMS, "VDI size must be between 1 byte and "
-                    + InodeLayout.MAX_VDI_SIZE + " bytes, not " + size);
-        }
-        if (copies < 0 || copies > MAX_COPIES) {
-            throw new SheepException(ResultCode.INVALID_PARAMS, "copies must be between 1 and " + MAX_COPIES);
-        }
+        VdiRules.checkName(name);
+        VdiRules.checkSize(size);
+        // null: the cluster's default, as the table holds it when the VDI is created
+        Redundancy asked = copies == 0 ? null : VdiRules.redundancy(copies);
         requireMajority("create VDI " + name);
         synchronized (adminLock) {
             // A VDI of this name created through another node a moment ago must be seen: its id would be the same,
@@ -143,8 +135,9 @@ public final class VdiService implements VdiOps, MetadataListener {
                 if (vid.isEmpty()) {
                     throw new SheepException(ResultCode.FULL_VDI, "no free VDI id is left");
                 }
-                VdiEntry entry = new VdiEntry(name, vid.getAsInt(), size, clock.millis(),
-                        copies == 0 ? state.format().copies() : copies, 0, "", 0);
+                Redundancy redundancy = asked != null ? asked : state.format().redundancy();
+                VdiEntry entry = new VdiEntry(name, vid.getAsInt(), size, clock.millis(), redundancy.copies(), 0, "",
+                        0);
                 // The inode object first, durably, on the replicas of the VDI's own copy count; only then the table
                 // entry that makes the VDI exist.
                 this.copies.creating(entry.vid(), entry.copies());

@@ -12,42 +12,53 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.daemon.vdi.VdiIds;
+import io.sheepdog.daemon.vdi.VdiRules;
+import io.sheepdog.membership.Fnv1a;
+import io.sheepdog.membership.meta.Redundancy;
 import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * An in-memory sheep: the semantics of {@link ClusterOps} and {@link VdiOps} over maps, with VDI data kept sparsely in
  * 4 MiB objects so that large thin VDIs cost nothing until written. Result codes are those a real daemon returns
- * (NOT_FORMATTED, ALREADY_FORMATTED, VDI_EXISTS, NO_VDI, INVALID_PARAMS). VDI ids are Sheepdog's: FNV-1a of the name,
- * 24 bits, probing on collision. I/O completes before returning. Thread-safe.
+ * (NOT_FORMATTED, ALREADY_FORMATTED, VDI_EXISTS, NO_VDI, INVALID_PARAMS). I/O completes before returning. Thread-safe.
+ *
+ * <p>The VDI rules are the daemon's own code: names, sizes and copies are checked by {@link VdiRules}, ids come from
+ * {@link VdiIds} (FNV-1a of the name, 24 bits, probing on collision) and the ids of deleted VDIs are retired, as the
+ * replicated VDI table retires them. {@code VdiOpsContract} runs the same tests against this and the real
+ * {@code VdiService}. Three messages keep this fake's own wording, which collie tests assert: "VDI x exists already"
+ * (the daemon: "VDI x already exists"), "no VDI named x" ("VDI x does not exist") and "VDI size must be between 1 byte
+ * and 4 TB, got n" (the daemon names the exact bytes).
  */
 public final class FakeSheep implements ClusterOps, VdiOps {
 
-    public static final int OBJECT_SIZE = 4 * 1024 * 1024;
-    /** Sheepdog's limit: 2^20 objects of 4 MiB. */
-    public static final long MAX_VDI_SIZE = (long) OBJECT_SIZE << 20;
-    public static final int MAX_NAME_BYTES = 256;
-    private static final int VID_MASK = 0xff_ffff;
+    private static final int OBJECT_SIZE = ObjectLayout.OBJECT_SIZE;
 
     private final Clock clock;
     private List<NodeInfo> nodes;
     private List<RefusedNode> refusals = List.of();
     private boolean formatted;
     private long createdMillis;
-    private int defaultCopies;
+    private Redundancy defaultRedundancy;
     private boolean strict;
     private final List<EpochInfo> epochs = new ArrayList<>();
     private List<String> waitingFor = List.of();
     private int shutdowns;
     private final TreeMap<String, Vdi> byName = new TreeMap<>();
     private final Map<Integer, Vdi> byVid = new HashMap<>();
+    /** Ids of deleted VDIs, never given again (until a format). */
+    private final Set<Integer> retiredVids = new HashSet<>();
     private long flushes;
     private long fuaWrites;
     private final Map<Long, ObjectCheck> checkResults = new HashMap<>();
@@ -83,7 +94,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
 
     /** FNV-1a over "host:port", as NodeInfo's id. */
     public static long nodeId(String host, int port) {
-        return fnv1a((host + ":" + port).getBytes(StandardCharsets.UTF_8));
+        return Fnv1a.hash((host + ":" + port).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sets the nodes reported as refused at join. */
@@ -105,19 +116,18 @@ public final class FakeSheep implements ClusterOps, VdiOps {
 
     @Override
     public synchronized void format(int copies, boolean strictMode, boolean force) throws SheepException {
-        if (copies < 1 || copies > 31) {
-            throw new SheepException(ResultCode.INVALID_PARAMS, "copies must be between 1 and 31, got " + copies);
-        }
+        Redundancy redundancy = VdiRules.redundancy(copies);
         if (formatted && !force) {
             throw new SheepException(ResultCode.ALREADY_FORMATTED,
                     "the cluster is formatted already; use --force to format it again");
         }
         formatted = true;
         createdMillis = clock.millis();
-        defaultCopies = copies;
+        defaultRedundancy = redundancy;
         strict = strictMode;
         byName.clear();
         byVid.clear();
+        retiredVids.clear();
         epochs.clear();
         epochs.add(new EpochInfo(1, createdMillis, nodes.stream().map(n -> n.host() + ":" + n.port()).toList()));
     }
@@ -128,7 +138,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         List<String> notes = waitingFor.isEmpty() ? List.of()
                 : List.of("Waiting for other nodes to join cluster: " + waitingFor);
         return new ClusterInfo(status, formatted, formatted ? createdMillis : 0,
-                defaultCopies, strict, List.copyOf(epochs), notes);
+                formatted ? defaultRedundancy.copies() : 0, strict, List.copyOf(epochs), notes);
     }
 
     /** Makes the (formatted) cluster a restarted one that waits for these nodes ("host:port") of its last epoch. */
@@ -172,19 +182,18 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     @Override
     public synchronized VdiInfo create(String name, long size, int copies) throws SheepException {
         checkFormatted();
-        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new SheepException(ResultCode.INVALID_PARAMS, "VDI name must be 1 to 256 bytes");
-        }
-        if (size <= 0 || size > MAX_VDI_SIZE) {
+        VdiRules.checkName(name);
+        if (!VdiRules.validSize(size)) {
             throw new SheepException(ResultCode.INVALID_PARAMS, "VDI size must be between 1 byte and 4 TB, got "
                     + size);
         }
+        Redundancy redundancy = copies == 0 ? defaultRedundancy : VdiRules.redundancy(copies);
         if (byName.containsKey(name)) {
             throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " exists already");
         }
-        int vid = freeVid(name);
-        VdiInfo info = new VdiInfo(name, vid, size, 0, 0, clock.millis(), copies == 0 ? defaultCopies : copies, 0,
-                "", 0);
+        int vid = VdiIds.allocate(name, v -> byVid.containsKey(v) || retiredVids.contains(v)).orElseThrow(() ->
+                new SheepException(ResultCode.FULL_VDI, "no free VDI id is left"));
+        VdiInfo info = new VdiInfo(name, vid, size, 0, 0, clock.millis(), redundancy.copies(), 0, "", 0);
         Vdi vdi = new Vdi(info);
         byName.put(name, vdi);
         byVid.put(vid, vdi);
@@ -207,6 +216,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         Vdi vdi = vdi(name);
         byName.remove(name);
         byVid.remove(vdi.info.vid());
+        retiredVids.add(vdi.info.vid());
     }
 
     @Override
@@ -327,7 +337,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     }
 
     private static void checkRange(Vdi vdi, long offset, int length) throws SheepException {
-        if (offset < 0 || length < 0 || offset + length > vdi.info.size()) {
+        if (offset < 0 || length < 0 || offset + length > vdi.info.size() || offset + length < 0) {
             throw new SheepException(ResultCode.INVALID_PARAMS, "range " + offset + "+" + length
                     + " is outside VDI " + vdi.info.name() + " of " + vdi.info.size() + " bytes");
         }
@@ -356,25 +366,5 @@ public final class FakeSheep implements ClusterOps, VdiOps {
             throw new SheepException(ResultCode.NO_VDI, "no VDI with id " + Integer.toHexString(vid));
         }
         return vdi;
-    }
-
-    private int freeVid(String name) throws SheepException {
-        int start = (int) (fnv1a(name.getBytes(StandardCharsets.UTF_8)) & VID_MASK);
-        for (int i = 0; i <= VID_MASK; i++) {
-            int vid = (start + i) & VID_MASK;
-            if (vid != 0 && !byVid.containsKey(vid)) {
-                return vid;
-            }
-        }
-        throw new SheepException(ResultCode.FULL_VDI, "no free VDI id left");
-    }
-
-    private static long fnv1a(byte[] bytes) {
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : bytes) {
-            hash ^= b & 0xff;
-            hash *= 0x100000001b3L;
-        }
-        return hash;
     }
 }

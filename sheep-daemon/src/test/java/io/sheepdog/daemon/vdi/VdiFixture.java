@@ -31,16 +31,22 @@ final class VdiFixture implements AutoCloseable {
     private final List<OneNodeGateway> gateways = new ArrayList<>();
 
     VdiFixture(boolean formatted) throws Exception {
-        this(new MemoryObjectStore(), new LocalNetwork(), formatted);
+        this(new MemoryObjectStore(), new LocalNetwork(), formatted ? 1 : 0);
     }
 
-    private VdiFixture(ObjectStore objects, LocalNetwork network, boolean formatted) throws Exception {
+    /** A cluster formatted with {@code copies} as its default. */
+    VdiFixture(int copies) throws Exception {
+        this(new MemoryObjectStore(), new LocalNetwork(), copies);
+    }
+
+    /** @param copies the cluster default to format with; 0 to leave the cluster as it is */
+    private VdiFixture(ObjectStore objects, LocalNetwork network, int copies) throws Exception {
         this.objects = objects;
         this.network = network;
         this.node = new LocalClusterNode(network, OneNodeGateway.SELF);
         node.start();
-        if (formatted && node.metadata().state().format() == null) {
-            node.metadata().format(1, false).get(10, TimeUnit.SECONDS);
+        if (copies > 0 && node.metadata().state().format() == null) {
+            node.metadata().format(copies, false).get(10, TimeUnit.SECONDS);
         }
         service = newService();
     }
@@ -62,7 +68,7 @@ final class VdiFixture implements AutoCloseable {
     /** A second service over the same store and metadata, as after a daemon restart. */
     VdiFixture reopen() throws Exception {
         close();
-        return new VdiFixture(objects, network, false);
+        return new VdiFixture(objects, network, 0);
     }
 
     @Override

@@ -1,0 +1,209 @@
+package io.sheepdog.daemon.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.daemon.vdi.InodeLayout;
+import io.sheepdog.store.ObjectId;
+import io.sheepdog.store.ObjectLayout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The VDI rules every {@link VdiOps} follows, run against the daemon's {@code VdiService} and against
+ * {@link FakeSheep}, so that the fake the collie and client tests use cannot drift from the daemon. A rule changed in
+ * one of them and not the other fails here. The tests state the rules as numbers (ids, limits) rather than through
+ * the daemon's helpers, so changing a helper changes what both do and still fails here.
+ *
+ * <p>Messages are not part of the contract (FakeSheep keeps some wording of its own, see there); result codes are.
+ */
+public abstract class VdiOpsContract {
+    /** The cluster default of copies {@link #formatted(int)} is asked for. */
+    protected static final int DEFAULT_COPIES = 2;
+    private static final long MIB = 1L << 20;
+    private static final int OBJECT_SIZE = ObjectLayout.OBJECT_SIZE;
+
+    /** A fresh implementation of a cluster formatted with {@code defaultCopies}, holding no VDI. */
+    protected abstract VdiOps formatted(int defaultCopies) throws Exception;
+
+    /** A fresh implementation of a cluster that is not formatted. */
+    protected abstract VdiOps unformatted() throws Exception;
+
+    @Test
+    void aVdiGetsTheLow24BitsOfFnv1aOfItsNameAndTheClusterDefaultCopies() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        VdiInfo v = vdis.create("test", 4 * MIB, 0);
+        // FNV-1a 64 of "test" ends in 0x7c2b25 (collie's "vdi create -v test" prints it).
+        assertThat(v.vid()).isEqualTo(0x7c2b25);
+        assertThat(v).extracting(VdiInfo::name, VdiInfo::size, VdiInfo::usedBytes, VdiInfo::copies,
+                VdiInfo::snapshotId, VdiInfo::parentVid).containsExactly("test", 4 * MIB, 0L, DEFAULT_COPIES, 0, 0);
+        assertThat(vdis.lookup("test")).isEqualTo(v);
+    }
+
+    @Test
+    void collidingIdsProbeUpwardsToTheNextFreeId() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        // Both names hash to 0xcb532b.
+        assertThat(vdis.create("vdi-3498", MIB, 0).vid()).isEqualTo(0xcb532b);
+        assertThat(vdis.create("vdi-30362", MIB, 0).vid()).isEqualTo(0xcb532c);
+    }
+
+    @Test
+    void copiesAreZeroForTheDefaultOrOneToThirtyOne() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        assertThat(vdis.create("c1", MIB, 1).copies()).isEqualTo(1);
+        assertThat(vdis.create("c31", MIB, 31).copies()).isEqualTo(31);
+        assertThat(vdis.lookup("c31").copies()).isEqualTo(31);
+        assertInvalid(() -> vdis.create("c32", MIB, 32));
+        assertInvalid(() -> vdis.create("c-1", MIB, -1));
+        assertThat(vdis.list()).extracting(VdiInfo::name).containsExactly("c1", "c31");
+    }
+
+    @Test
+    void namesAreOneTo256BytesWithoutSlashesOrControlCharacters() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        assertThat(vdis.create("x".repeat(256), MIB, 0).name()).hasSize(256);
+        assertThat(vdis.create("\u00e9".repeat(128), MIB, 0).name()).hasSize(128);
+        for (String bad : new String[] {"", "x".repeat(257), "\u00e9".repeat(129), "a/b", "tab\there", "nul\0"}) {
+            assertInvalid(() -> vdis.create(bad, MIB, 0));
+        }
+        assertThat(vdis.list()).hasSize(2);
+    }
+
+    @Test
+    void sizesRunFromOneByteToWhatOneInodeMaps() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        assertThat(vdis.create("one", 1, 0).size()).isEqualTo(1);
+        // 2^20 objects of 4 MiB, less the 1024 map entries whose room the inode's 4 KiB header takes.
+        assertThat(InodeLayout.MAX_VDI_SIZE).isEqualTo(((1L << 20) - 1024) * OBJECT_SIZE);
+        assertThat(vdis.create("max", InodeLayout.MAX_VDI_SIZE, 0).size()).isEqualTo(InodeLayout.MAX_VDI_SIZE);
+        for (long bad : new long[] {0, -1, InodeLayout.MAX_VDI_SIZE + 1, 4L << 40}) {
+            assertInvalid(() -> vdis.create("bad", bad, 0));
+        }
+    }
+
+    @Test
+    void aNameIsTakenOnce() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        vdis.create("taken", MIB, 0);
+        assertCode(() -> vdis.create("taken", 2 * MIB, 1), ResultCode.VDI_EXISTS);
+        assertThat(vdis.lookup("taken").size()).isEqualTo(MIB);
+    }
+
+    @Test
+    void aMissingVdiIsNoVdiForEveryOperation() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        assertCode(() -> vdis.lookup("ghost"), ResultCode.NO_VDI);
+        assertCode(() -> vdis.delete("ghost"), ResultCode.NO_VDI);
+        assertCode(() -> vdis.objects("ghost"), ResultCode.NO_VDI);
+        assertFails(vdis.read(0x123456, 0, 1), ResultCode.NO_VDI);
+        assertFails(write(vdis, 0x123456, 0, new byte[1]), ResultCode.NO_VDI);
+        assertFails(vdis.flush(0x123456), ResultCode.NO_VDI);
+    }
+
+    @Test
+    void theListIsSortedByName() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        vdis.create("bravo", MIB, 0);
+        vdis.create("alpha", MIB, 0);
+        vdis.create("charlie", MIB, 0);
+        assertThat(vdis.list()).extracting(VdiInfo::name).containsExactly("alpha", "bravo", "charlie");
+        vdis.delete("bravo");
+        assertThat(vdis.list()).extracting(VdiInfo::name).containsExactly("alpha", "charlie");
+    }
+
+    @Test
+    void writesReadBackHolesReadAsZeroesAndWrittenObjectsCountAsUsed() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int vid = vdis.create("data", 3L * OBJECT_SIZE, 0).vid();
+        write(vdis, vid, OBJECT_SIZE - 2, new byte[] {1, 2, 3, 4}).get(10, TimeUnit.SECONDS);
+        vdis.flush(vid).get(10, TimeUnit.SECONDS);
+
+        assertThat(read(vdis, vid, OBJECT_SIZE - 3, 6)).containsExactly(0, 1, 2, 3, 4, 0);
+        assertThat(read(vdis, vid, 2L * OBJECT_SIZE, 3)).containsExactly(0, 0, 0);
+        assertThat(vdis.lookup("data").usedBytes()).isEqualTo(2L * OBJECT_SIZE);
+        assertThat(vdis.list().get(0).usedBytes()).isEqualTo(2L * OBJECT_SIZE);
+        assertThat(vdis.objects("data")).containsExactly(ObjectId.inode(vid), ObjectId.data(vid, 0),
+                ObjectId.data(vid, 1));
+    }
+
+    @Test
+    void ioOutsideTheVdiIsInvalid() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int vid = vdis.create("small", MIB, 0).vid();
+        assertFails(vdis.read(vid, MIB - 1, 2), ResultCode.INVALID_PARAMS);
+        assertFails(vdis.read(vid, -1, 1), ResultCode.INVALID_PARAMS);
+        assertFails(vdis.read(vid, Long.MAX_VALUE, 2), ResultCode.INVALID_PARAMS);
+        assertFails(write(vdis, vid, MIB, new byte[1]), ResultCode.INVALID_PARAMS);
+        assertThat(read(vdis, vid, MIB - 1, 1)).containsExactly(0);
+    }
+
+    @Test
+    void aDeletedVdisIdIsRetiredAndANewVdiOfItsNameStartsEmpty() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int old = vdis.create("reuse", MIB, 0).vid();
+        write(vdis, old, 0, new byte[] {9}).get(10, TimeUnit.SECONDS);
+        vdis.delete("reuse");
+        assertFails(vdis.read(old, 0, 1), ResultCode.NO_VDI);
+
+        int again = vdis.create("reuse", MIB, 0).vid();
+        assertThat(again).as("the old id is retired; probing takes the next").isEqualTo(old + 1);
+        assertFails(vdis.read(old, 0, 1), ResultCode.NO_VDI);
+        assertThat(read(vdis, again, 0, 1)).containsExactly(0);
+        assertThat(vdis.objects("reuse")).containsExactly(ObjectId.inode(again));
+    }
+
+    @Test
+    void nothingWorksBeforeTheClusterIsFormatted() throws Exception {
+        VdiOps vdis = unformatted();
+        assertCode(() -> vdis.create("a", MIB, 0), ResultCode.NOT_FORMATTED);
+        assertCode(vdis::list, ResultCode.NOT_FORMATTED);
+        assertCode(() -> vdis.lookup("a"), ResultCode.NOT_FORMATTED);
+        assertCode(() -> vdis.delete("a"), ResultCode.NOT_FORMATTED);
+    }
+
+    private static CompletableFuture<Void> write(VdiOps vdis, int vid, long offset, byte[] data) {
+        ByteBuf b = Unpooled.wrappedBuffer(data);
+        return vdis.write(vid, offset, b, false).whenComplete((v, e) -> b.release());
+    }
+
+    private static byte[] read(VdiOps vdis, int vid, long offset, int length) throws Exception {
+        ByteBuf b = vdis.read(vid, offset, length).get(10, TimeUnit.SECONDS);
+        try {
+            byte[] out = new byte[b.readableBytes()];
+            b.getBytes(b.readerIndex(), out);
+            return out;
+        } finally {
+            b.release();
+        }
+    }
+
+    private static void assertInvalid(Call call) {
+        assertCode(call, ResultCode.INVALID_PARAMS);
+    }
+
+    private static void assertCode(Call call, ResultCode code) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(SheepException.class,
+                e -> assertThat(e.result()).as(e.getMessage()).isEqualTo(code));
+    }
+
+    private static void assertFails(CompletableFuture<?> f, ResultCode code) {
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(SheepException.class,
+                        e -> assertThat(e.result()).as(e.getMessage()).isEqualTo(code));
+    }
+
+    /** An administrative call. */
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Exception;
+    }
+}
