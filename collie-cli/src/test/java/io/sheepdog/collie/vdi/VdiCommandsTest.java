@@ -91,7 +91,7 @@ class VdiCommandsTest {
         h.run("vdi", "create", "taken", "4M");
         Result r = h.run("vdi", "create", "taken", "8M");
         assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.stderr()).isEqualTo("collie: VDI taken exists already\n");
+        assertThat(r.stderr()).isEqualTo("collie: VDI taken already exists\n");
     }
 
     @Test
@@ -103,14 +103,14 @@ class VdiCommandsTest {
         assertThat(h.run("vdi", "list", "-r").stdout()).isEmpty();
         Result again = h.run("vdi", "delete", "doomed");
         assertThat(again.exitCode()).isEqualTo(5);
-        assertThat(again.stderr()).isEqualTo("collie: no VDI named doomed\n");
+        assertThat(again.stderr()).isEqualTo("collie: VDI doomed does not exist\n");
     }
 
     @Test
     void daemonRefusalsArriveWithTheDaemonsMessage() {
         Result tooBig = h.run("vdi", "create", "huge", "5T");
         assertThat(tooBig.exitCode()).isEqualTo(64);
-        assertThat(tooBig.stderr()).startsWith("collie: VDI size must be between 1 byte and 4 TB");
+        assertThat(tooBig.stderr()).startsWith("collie: VDI size must be between 1 byte and 4393751543808 bytes, not ");
         Result zero = h.run("vdi", "create", "empty", "0");
         assertThat(zero.exitCode()).isEqualTo(64);
         assertThat(zero.stderr()).startsWith("collie: SIZE must be at least 1 byte");

@@ -149,7 +149,7 @@ class VdiReadWriteTest {
     void missingVdiExits5() {
         Result r = h.run("vdi", "read", "ghost", "0", "512");
         assertThat(r.exitCode()).isEqualTo(5);
-        assertThat(r.stderr()).isEqualTo("collie: no VDI named ghost\n");
+        assertThat(r.stderr()).isEqualTo("collie: VDI ghost does not exist\n");
         assertThat(write(random(5), "vdi", "write", "ghost").exitCode()).isEqualTo(5);
     }
 }

@@ -44,4 +44,14 @@ public final class VdiRules {
             throw new SheepException(ResultCode.INVALID_PARAMS, e.getMessage(), e);
         }
     }
+
+    /** The refusal of a VDI name that is taken: VDI_EXISTS. */
+    public static SheepException exists(String name) {
+        return new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already exists");
+    }
+
+    /** The answer for a VDI name nobody has: NO_VDI. */
+    public static SheepException noVdi(String name) {
+        return new SheepException(ResultCode.NO_VDI, "VDI " + name + " does not exist");
+    }
 }

@@ -129,7 +129,7 @@ public final class VdiService implements VdiOps, MetadataListener {
             state = synced();
             for (int attempt = 0; ; attempt++) {
                 if (state.workingVdi(name).isPresent()) {
-                    throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already exists");
+                    throw VdiRules.exists(name);
                 }
                 OptionalInt vid = VdiIds.allocate(name, state::vidTaken);
                 if (vid.isEmpty()) {
@@ -342,7 +342,7 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     private static SheepException noVdi(String name) {
-        return new SheepException(ResultCode.NO_VDI, "VDI " + name + " does not exist");
+        return VdiRules.noVdi(name);
     }
 
     private static SheepException noVdi(int vid) {

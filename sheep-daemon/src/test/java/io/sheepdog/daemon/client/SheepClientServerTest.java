@@ -132,7 +132,7 @@ class SheepClientServerTest {
         client.delete("alpha");
         assertThatThrownBy(() -> client.lookup("alpha")).isInstanceOfSatisfying(SheepException.class, e -> {
             assertThat(e.result()).isEqualTo(ResultCode.NO_VDI);
-            assertThat(e.getMessage()).isEqualTo("no VDI named alpha");
+            assertThat(e.getMessage()).isEqualTo("VDI alpha does not exist");
         });
         assertThatThrownBy(() -> client.delete("alpha")).isInstanceOfSatisfying(SheepException.class,
                 e -> assertThat(e.result()).isEqualTo(ResultCode.NO_VDI));

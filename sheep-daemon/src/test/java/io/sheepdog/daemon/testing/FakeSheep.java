@@ -37,9 +37,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>The VDI rules are the daemon's own code: names, sizes and copies are checked by {@link VdiRules}, ids come from
  * {@link VdiIds} (FNV-1a of the name, 24 bits, probing on collision) and the ids of deleted VDIs are retired, as the
  * replicated VDI table retires them. {@code VdiOpsContract} runs the same tests against this and the real
- * {@code VdiService}. Three messages keep this fake's own wording, which collie tests assert: "VDI x exists already"
- * (the daemon: "VDI x already exists"), "no VDI named x" ("VDI x does not exist") and "VDI size must be between 1 byte
- * and 4 TB, got n" (the daemon names the exact bytes).
+ * {@code VdiService}, messages included (they come from {@code VdiRules}), so collie tests assert what a user of a
+ * real daemon reads.
  */
 public final class FakeSheep implements ClusterOps, VdiOps {
 
@@ -183,13 +182,10 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     public synchronized VdiInfo create(String name, long size, int copies) throws SheepException {
         checkFormatted();
         VdiRules.checkName(name);
-        if (!VdiRules.validSize(size)) {
-            throw new SheepException(ResultCode.INVALID_PARAMS, "VDI size must be between 1 byte and 4 TB, got "
-                    + size);
-        }
+        VdiRules.checkSize(size);
         Redundancy redundancy = copies == 0 ? defaultRedundancy : VdiRules.redundancy(copies);
         if (byName.containsKey(name)) {
-            throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " exists already");
+            throw VdiRules.exists(name);
         }
         int vid = VdiIds.allocate(name, v -> byVid.containsKey(v) || retiredVids.contains(v)).orElseThrow(() ->
                 new SheepException(ResultCode.FULL_VDI, "no free VDI id is left"));
@@ -354,7 +350,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         checkFormatted();
         Vdi vdi = byName.get(name);
         if (vdi == null) {
-            throw new SheepException(ResultCode.NO_VDI, "no VDI named " + name);
+            throw VdiRules.noVdi(name);
         }
         return vdi;
     }
