@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -52,6 +53,10 @@ public final class ClusterMetadata {
             return createVdi(s, c.vdi());
         } else if (command instanceof MetadataCommand.UpdateVdi u) {
             return updateVdi(s, u.vdi());
+        } else if (command instanceof MetadataCommand.SnapshotVdi c) {
+            return snapshotVdi(s, c);
+        } else if (command instanceof MetadataCommand.RollbackVdi r) {
+            return rollbackVdi(s, r);
         } else if (command instanceof MetadataCommand.DeleteVdi d) {
             return deleteVdi(s, d);
         } else if (command instanceof MetadataCommand.NewEpoch e) {
@@ -91,6 +96,10 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.VID_IN_USE,
                     String.format("VDI id %06x belonged to a deleted VDI and is never given again", v.vid()));
         }
+        if (v.parentVid() != 0 && s.vdi(v.parentVid()).map(VdiEntry::isWorking).orElse(true)) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, String.format(
+                    "cannot clone VDI id %06x: it is not a snapshot (any more)", v.parentVid()));
+        }
         for (VdiEntry e : s.vdis().values()) {
             if (e.name().equals(v.name()) && e.snapshotId() == v.snapshotId()) {
                 return CommandResult.rejected(Outcome.VDI_EXISTS, v.isWorking()
@@ -111,6 +120,78 @@ public final class ClusterMetadata {
         Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
         vdis.put(v.vid(), v);
         state = s.withVdis(vdis);
+        return CommandResult.success();
+    }
+
+    private CommandResult snapshotVdi(MetadataState s, MetadataCommand.SnapshotVdi c) {
+        Optional<VdiEntry> found = s.workingVdi(c.name());
+        if (found.isEmpty()) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + c.name() + " does not exist");
+        }
+        VdiEntry working = found.get();
+        if (working.vid() != c.workingVid()) {
+            return changed(c.name(), c.workingVid(), working);
+        }
+        if (!c.tag().isEmpty() && s.snapshot(c.name(), c.tag()).isPresent()) {
+            return CommandResult.rejected(Outcome.VDI_EXISTS,
+                    "VDI " + c.name() + " already has a snapshot tagged " + c.tag());
+        }
+        CommandResult idFree = vidFree(s, c.newVid());
+        if (!idFree.ok()) {
+            return idFree;
+        }
+        int number = s.snapshots(c.name()).stream().mapToInt(VdiEntry::snapshotId).max().orElse(0) + 1;
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+        vdis.put(working.vid(), new VdiEntry(working.name(), working.vid(), working.size(), working.createdMillis(),
+                working.copies(), number, c.tag(), working.parentVid()));
+        vdis.put(c.newVid(), new VdiEntry(working.name(), c.newVid(), working.size(), c.millis(), working.copies(), 0,
+                "", working.vid()));
+        state = s.withVdis(vdis);
+        return CommandResult.success();
+    }
+
+    private CommandResult rollbackVdi(MetadataState s, MetadataCommand.RollbackVdi r) {
+        Optional<VdiEntry> found = s.workingVdi(r.name());
+        if (found.isEmpty()) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + r.name() + " does not exist");
+        }
+        VdiEntry working = found.get();
+        if (working.vid() != r.workingVid()) {
+            return changed(r.name(), r.workingVid(), working);
+        }
+        VdiEntry snapshot = s.vdis().get(r.snapshotVid());
+        if (snapshot == null || snapshot.isWorking() || !snapshot.name().equals(r.name())) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, String.format(
+                    "VDI %s has no snapshot with id %06x", r.name(), r.snapshotVid()));
+        }
+        CommandResult idFree = vidFree(s, r.newVid());
+        if (!idFree.ok()) {
+            return idFree;
+        }
+        MetadataState without = s.withVdiDeleted(working.vid());
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(without.vdis());
+        vdis.put(r.newVid(), new VdiEntry(r.name(), r.newVid(), snapshot.size(), r.millis(), working.copies(), 0, "",
+                snapshot.vid()));
+        state = without.withVdis(vdis);
+        return CommandResult.success();
+    }
+
+    private static CommandResult changed(String name, int expected, VdiEntry working) {
+        return CommandResult.rejected(Outcome.VDI_CHANGED, String.format(
+                "VDI %s changed meanwhile: its working VDI is %06x now, not %06x", name, working.vid(), expected));
+    }
+
+    /** Success if {@code vid} is neither taken nor retired, else VID_IN_USE. */
+    private static CommandResult vidFree(MetadataState s, int vid) {
+        VdiEntry taken = s.vdis().get(vid);
+        if (taken != null) {
+            return CommandResult.rejected(Outcome.VID_IN_USE,
+                    String.format("VDI id %06x is used by VDI %s", vid, taken.name()));
+        }
+        if (s.retiredVids().contains(vid)) {
+            return CommandResult.rejected(Outcome.VID_IN_USE,
+                    String.format("VDI id %06x belonged to a deleted VDI and is never given again", vid));
+        }
         return CommandResult.success();
     }
 

@@ -18,6 +18,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = MetadataCommand.CreateVdi.class, name = "create-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.UpdateVdi.class, name = "update-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.DeleteVdi.class, name = "delete-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.SnapshotVdi.class, name = "snapshot-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.RollbackVdi.class, name = "rollback-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.NewEpoch.class, name = "new-epoch"),
     @JsonSubTypes.Type(value = MetadataCommand.Resume.class, name = "resume"),
     @JsonSubTypes.Type(value = MetadataCommand.Shutdown.class, name = "shutdown"),
@@ -39,7 +41,10 @@ public sealed interface MetadataCommand {
         }
     }
 
-    /** Adds a VDI; rejected if its id is taken or its name already has a VDI with that snapshot id. */
+    /**
+     * Adds a VDI; rejected if its id is taken or its name already has a VDI with that snapshot id. A clone names its
+     * snapshot as {@code parentVid}: rejected NO_SUCH_VDI if that is not a snapshot.
+     */
     record CreateVdi(VdiEntry vdi) implements MetadataCommand {
         public CreateVdi {
             Objects.requireNonNull(vdi, "vdi");
@@ -50,6 +55,33 @@ public sealed interface MetadataCommand {
     record UpdateVdi(VdiEntry vdi) implements MetadataCommand {
         public UpdateVdi {
             Objects.requireNonNull(vdi, "vdi");
+        }
+    }
+
+    /**
+     * Freezes the working VDI {@code workingVid} of {@code name} as its next snapshot (numbered after the name's
+     * newest, tagged {@code tag}, which may be empty) and makes {@code newVid} its working VDI, a child of the
+     * snapshot. The gateway writes the new VDI's inode (a copy of the frozen one's map) before it proposes this.
+     * Rejected VDI_CHANGED if {@code workingVid} is no longer the working VDI (a snapshot or rollback through another
+     * node came first), VDI_EXISTS if the tag is taken, VID_IN_USE if {@code newVid} is.
+     */
+    record SnapshotVdi(String name, int workingVid, int newVid, String tag, long millis) implements MetadataCommand {
+        public SnapshotVdi {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(tag, "tag");
+        }
+    }
+
+    /**
+     * Replaces the working VDI {@code workingVid} of {@code name} with {@code newVid}, a child of snapshot
+     * {@code snapshotVid} with its size, whose inode (a copy of the snapshot's map) the gateway wrote beforehand. The
+     * old working VDI is deleted (its id retired). Rejected like {@link SnapshotVdi}, and NO_SUCH_VDI if the snapshot
+     * is not one of {@code name}'s.
+     */
+    record RollbackVdi(String name, int workingVid, int snapshotVid, int newVid, long millis)
+            implements MetadataCommand {
+        public RollbackVdi {
+            Objects.requireNonNull(name, "name");
         }
     }
 

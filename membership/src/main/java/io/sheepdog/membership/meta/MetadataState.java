@@ -126,6 +126,24 @@ public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, L
         return vdis.values().stream().filter(v -> v.isWorking() && v.name().equals(name)).findFirst();
     }
 
+    /** The snapshots of {@code name}, oldest first. */
+    public List<VdiEntry> snapshots(String name) {
+        return vdis.values().stream().filter(v -> !v.isWorking() && v.name().equals(name))
+                .sorted(Comparator.comparingInt(VdiEntry::snapshotId)).toList();
+    }
+
+    /** The snapshot of {@code name} tagged {@code tag}. */
+    public Optional<VdiEntry> snapshot(String name, String tag) {
+        return vdis.values().stream().filter(v -> !v.isWorking() && v.name().equals(name) && v.tag().equals(tag))
+                .findFirst();
+    }
+
+    /** The snapshot of {@code name} numbered {@code snapshotId}. */
+    public Optional<VdiEntry> snapshot(String name, int snapshotId) {
+        return vdis.values().stream().filter(v -> snapshotId > 0 && v.snapshotId() == snapshotId
+                && v.name().equals(name)).findFirst();
+    }
+
     /** Every VDI, sorted by name then snapshot id. */
     @JsonIgnore
     public List<VdiEntry> vdisByName() {

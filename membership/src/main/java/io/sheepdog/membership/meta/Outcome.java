@@ -15,6 +15,11 @@ public enum Outcome {
     VID_IN_USE(false),
     /** No such VDI. */
     NO_SUCH_VDI(false),
+    /**
+     * The VDI is no longer what the command was prepared against (its working VDI was snapshotted or rolled back
+     * through another node): prepare it again.
+     */
+    VDI_CHANGED(false),
     /** The command was based on an epoch that is no longer the current one. */
     STALE_EPOCH(false),
     /** The command makes no sense (e.g. a format without data nodes). */

@@ -1,6 +1,7 @@
 package io.sheepdog.membership.meta;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sheepdog.membership.MemberInfo;
 import io.sheepdog.membership.NodeAddress;
@@ -69,6 +70,69 @@ class ClusterMetadataTest {
         assertThat(m.state().vdisByName()).extracting(VdiEntry::vid).containsExactly(10);
         assertThat(m.apply(new MetadataCommand.UpdateVdi(vdi("x", 99, 0))).outcome())
                 .isEqualTo(Outcome.NO_SUCH_VDI);
+    }
+
+    @Test
+    void aSnapshotFreezesTheWorkingVdiAndGivesItsNameANewWorkingChild() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1")));
+        m.apply(new MetadataCommand.CreateVdi(vdi("alice", 10, 0)));
+
+        assertThat(m.apply(new MetadataCommand.SnapshotVdi("alice", 10, 11, "snap1", 77)).ok()).isTrue();
+        MetadataState s = m.state();
+        VdiEntry frozen = s.vdi(10).orElseThrow();
+        assertThat(frozen.snapshotId()).isEqualTo(1);
+        assertThat(frozen.tag()).isEqualTo("snap1");
+        assertThat(frozen.createdMillis()).as("a snapshot keeps its VDI's creation time").isEqualTo(5);
+        VdiEntry working = s.workingVdi("alice").orElseThrow();
+        assertThat(working.vid()).isEqualTo(11);
+        assertThat(working.parentVid()).isEqualTo(10);
+        assertThat(working.createdMillis()).isEqualTo(77);
+        assertThat(working.size()).isEqualTo(frozen.size());
+        assertThat(working.copies()).isEqualTo(frozen.copies());
+
+        // Prepared against the old working VDI (through another node): refused, nothing changes.
+        CommandResult stale = m.apply(new MetadataCommand.SnapshotVdi("alice", 10, 12, "", 78));
+        assertThat(stale.outcome()).isEqualTo(Outcome.VDI_CHANGED);
+        assertThat(stale.message()).contains("alice").contains("00000b").contains("00000a");
+        assertThat(m.apply(new MetadataCommand.SnapshotVdi("alice", 11, 12, "snap1", 78)).outcome())
+                .as("tags are unique per VDI").isEqualTo(Outcome.VDI_EXISTS);
+        assertThat(m.apply(new MetadataCommand.SnapshotVdi("alice", 11, 10, "", 78)).outcome())
+                .isEqualTo(Outcome.VID_IN_USE);
+        assertThat(m.apply(new MetadataCommand.SnapshotVdi("bob", 11, 12, "", 78)).outcome())
+                .isEqualTo(Outcome.NO_SUCH_VDI);
+        assertThat(m.state().vdis()).isEqualTo(s.vdis());
+
+        assertThat(m.apply(new MetadataCommand.SnapshotVdi("alice", 11, 12, "", 79)).ok()).isTrue();
+        assertThat(m.state().snapshots("alice")).extracting(VdiEntry::vid, VdiEntry::snapshotId, VdiEntry::tag)
+                .containsExactly(tuple(10, 1, "snap1"), tuple(11, 2, ""));
+        assertThat(m.state().snapshot("alice", "snap1").orElseThrow().vid()).isEqualTo(10);
+        assertThat(m.state().snapshot("alice", 2).orElseThrow().vid()).isEqualTo(11);
+    }
+
+    @Test
+    void aCloneNeedsASnapshotAndARollbackReplacesTheWorkingVdi() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1")));
+        m.apply(new MetadataCommand.CreateVdi(vdi("alice", 10, 0)));
+        VdiEntry cloneOfWorking = new VdiEntry("bob", 20, 1 << 30, 6, 2, 0, "", 10);
+        assertThat(m.apply(new MetadataCommand.CreateVdi(cloneOfWorking)).outcome())
+                .as("a clone of a writable VDI").isEqualTo(Outcome.NO_SUCH_VDI);
+        m.apply(new MetadataCommand.SnapshotVdi("alice", 10, 11, "base", 7));
+        assertThat(m.apply(new MetadataCommand.CreateVdi(cloneOfWorking)).ok()).isTrue();
+        assertThat(m.state().workingVdi("bob").orElseThrow().parentVid()).isEqualTo(10);
+
+        assertThat(m.apply(new MetadataCommand.RollbackVdi("alice", 11, 20, 12, 8)).outcome())
+                .as("bob is not a snapshot of alice").isEqualTo(Outcome.NO_SUCH_VDI);
+        assertThat(m.apply(new MetadataCommand.RollbackVdi("alice", 12, 10, 13, 8)).outcome())
+                .isEqualTo(Outcome.VDI_CHANGED);
+        assertThat(m.apply(new MetadataCommand.RollbackVdi("alice", 11, 10, 12, 8)).ok()).isTrue();
+        MetadataState s = m.state();
+        assertThat(s.workingVdi("alice").orElseThrow()).extracting(VdiEntry::vid, VdiEntry::parentVid,
+                VdiEntry::createdMillis).containsExactly(12, 10, 8L);
+        assertThat(s.vdi(11)).as("the rolled-back working VDI is gone").isEmpty();
+        assertThat(s.retiredVids()).contains(11);
+        assertThat(s.vdi(10).orElseThrow().snapshotId()).isEqualTo(1);
     }
 
     @Test
