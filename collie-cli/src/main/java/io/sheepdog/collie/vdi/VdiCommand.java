@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** The {@code vdi} noun; its verbs do the work. */
 @Command(name = "vdi", description = "Create, list, delete, read, write and check virtual disk images.",
         subcommands = {VdiCreateCommand.class, VdiListCommand.class, VdiDeleteCommand.class, VdiReadCommand.class,
-            VdiWriteCommand.class, VdiCheckCommand.class})
+            VdiWriteCommand.class, VdiCheckCommand.class, VdiSnapshotCommand.class, VdiCloneCommand.class,
+            VdiRollbackCommand.class, VdiResizeCommand.class, VdiTreeCommand.class})
 public final class VdiCommand {
 }

@@ -57,6 +57,8 @@ public final class ClusterMetadata {
             return snapshotVdi(s, c);
         } else if (command instanceof MetadataCommand.RollbackVdi r) {
             return rollbackVdi(s, r);
+        } else if (command instanceof MetadataCommand.ResizeVdi r) {
+            return resizeVdi(s, r);
         } else if (command instanceof MetadataCommand.DeleteVdi d) {
             return deleteVdi(s, d);
         } else if (command instanceof MetadataCommand.NewEpoch e) {
@@ -173,6 +175,22 @@ public final class ClusterMetadata {
         vdis.put(r.newVid(), new VdiEntry(r.name(), r.newVid(), snapshot.size(), r.millis(), working.copies(), 0, "",
                 snapshot.vid()));
         state = without.withVdis(vdis);
+        return CommandResult.success();
+    }
+
+    private CommandResult resizeVdi(MetadataState s, MetadataCommand.ResizeVdi r) {
+        Optional<VdiEntry> found = s.workingVdi(r.name());
+        if (found.isEmpty()) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + r.name() + " does not exist");
+        }
+        VdiEntry w = found.get();
+        if (w.vid() != r.vid()) {
+            return changed(r.name(), r.vid(), w);
+        }
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+        vdis.put(w.vid(), new VdiEntry(w.name(), w.vid(), r.size(), w.createdMillis(), w.copies(), 0, w.tag(),
+                w.parentVid()));
+        state = s.withVdis(vdis);
         return CommandResult.success();
     }
 

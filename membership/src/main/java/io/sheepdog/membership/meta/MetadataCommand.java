@@ -20,6 +20,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = MetadataCommand.DeleteVdi.class, name = "delete-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.SnapshotVdi.class, name = "snapshot-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.RollbackVdi.class, name = "rollback-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.ResizeVdi.class, name = "resize-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.NewEpoch.class, name = "new-epoch"),
     @JsonSubTypes.Type(value = MetadataCommand.Resume.class, name = "resume"),
     @JsonSubTypes.Type(value = MetadataCommand.Shutdown.class, name = "shutdown"),
@@ -81,6 +82,16 @@ public sealed interface MetadataCommand {
     record RollbackVdi(String name, int workingVid, int snapshotVid, int newVid, long millis)
             implements MetadataCommand {
         public RollbackVdi {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * Gives the working VDI {@code vid} of {@code name} a new size. Rejected VDI_CHANGED if {@code vid} is no longer
+     * the working VDI (a resize of a snapshot is never meant).
+     */
+    record ResizeVdi(String name, int vid, long size) implements MetadataCommand {
+        public ResizeVdi {
             Objects.requireNonNull(name, "name");
         }
     }

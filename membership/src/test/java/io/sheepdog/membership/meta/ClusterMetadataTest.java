@@ -136,6 +136,20 @@ class ClusterMetadataTest {
     }
 
     @Test
+    void aResizeChangesOnlyTheWorkingVdiItWasMeantFor() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1")));
+        m.apply(new MetadataCommand.CreateVdi(vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.SnapshotVdi("alice", 10, 11, "", 7));
+        assertThat(m.apply(new MetadataCommand.ResizeVdi("alice", 10, 2L << 30)).outcome())
+                .as("10 is a snapshot now").isEqualTo(Outcome.VDI_CHANGED);
+        assertThat(m.apply(new MetadataCommand.ResizeVdi("alice", 11, 2L << 30)).ok()).isTrue();
+        assertThat(m.state().workingVdi("alice").orElseThrow().size()).isEqualTo(2L << 30);
+        assertThat(m.state().vdi(10).orElseThrow().size()).isEqualTo(1L << 30);
+        assertThat(m.apply(new MetadataCommand.ResizeVdi("bob", 11, 1)).outcome()).isEqualTo(Outcome.NO_SUCH_VDI);
+    }
+
+    @Test
     void newEpochIsACompareAndSet() {
         ClusterMetadata m = new ClusterMetadata();
         m.apply(format("c1", member(A, "a1"), member(B, "b1")));

@@ -45,6 +45,8 @@ public enum ResultCode {
      * cluster waits for the nodes of its last epoch. The message says which.
      */
     HALT(0x12, 1),
+    /** The VDI is a snapshot, which is never written: write its working VDI, or clone it. */
+    READONLY(0x13, 1),
     /** Client side only, never sent: the daemon could not be reached or the connection broke. */
     NETWORK_ERROR(0xfe, 2);
 

@@ -21,6 +21,40 @@ public interface VdiOps {
     /** Deletes the VDI and all its objects. */
     void delete(String name) throws SheepException;
 
+    /**
+     * Takes a snapshot of the working VDI {@code name}: its content as it is now becomes a read-only snapshot (the
+     * name's next number, tagged {@code tag}, which may be empty) and {@code name} stays writable, sharing every object
+     * with the snapshot until it is written. No data is copied. Fails VDI_EXISTS if the VDI has a snapshot with that
+     * tag, INVALID_PARAMS for a bad tag (too long, control characters, all digits).
+     *
+     * @return the snapshot
+     */
+    VdiInfo snapshot(String name, String tag) throws SheepException;
+
+    /**
+     * Creates the writable VDI {@code name} from snapshot {@code snapshot} of {@code source}, sharing its data (no
+     * data is copied); it has the snapshot's size and copies. Fails NO_VDI if there is no such snapshot.
+     *
+     * @return the clone
+     */
+    VdiInfo clone(String source, SnapshotRef snapshot, String name) throws SheepException;
+
+    /**
+     * Returns the working VDI {@code name} to the content of its snapshot {@code snapshot}: a new working VDI takes
+     * the snapshot's content and size, and what was written since is deleted.
+     *
+     * @return the new working VDI
+     */
+    VdiInfo rollback(String name, SnapshotRef snapshot) throws SheepException;
+
+    /**
+     * Changes the size of the working VDI {@code name}. Growing is always allowed; shrinking needs {@code force}
+     * (INVALID_PARAMS without it), and then frees the objects past the new end that the VDI owns.
+     *
+     * @return the resized VDI
+     */
+    VdiInfo resize(String name, long size, boolean force) throws SheepException;
+
     /** Reads {@code length} bytes at {@code offset} of the VDI; the caller releases the buffer. */
     CompletableFuture<ByteBuf> read(int vid, long offset, int length);
 

@@ -17,6 +17,7 @@ import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.proto.Opcode;
@@ -25,6 +26,7 @@ import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
 import io.sheepdog.daemon.proto.SheepTransport;
+import io.sheepdog.daemon.proto.VdiRequests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -276,6 +278,32 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
             ownedGroup.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    @Override
+    public VdiInfo snapshot(String name, String tag) throws SheepException {
+        return admin(Opcode.VDI_SNAPSHOT, new VdiRequests.Snapshot(name, tag));
+    }
+
+    @Override
+    public VdiInfo clone(String source, SnapshotRef snapshot, String name) throws SheepException {
+        return admin(Opcode.VDI_CLONE, new VdiRequests.Clone(source, snapshot.toString(), name));
+    }
+
+    @Override
+    public VdiInfo rollback(String name, SnapshotRef snapshot) throws SheepException {
+        return admin(Opcode.VDI_ROLLBACK, new VdiRequests.Rollback(name, snapshot.toString()));
+    }
+
+    @Override
+    public VdiInfo resize(String name, long size, boolean force) throws SheepException {
+        return admin(Opcode.VDI_RESIZE, new VdiRequests.Resize(name, size, force));
+    }
+
+    /** A lifecycle request with a JSON body, answered with the VDI it made or changed. */
+    private VdiInfo admin(Opcode op, Record body) throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(op, 0, 0, 0, 0, 0,
+                SheepJson.encode(SheepTransport.ALLOCATOR, body))), VdiInfo.class, peer));
     }
 
     private static ByteBuf nameJson(String name) {

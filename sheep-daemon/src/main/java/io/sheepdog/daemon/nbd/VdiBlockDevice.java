@@ -4,39 +4,50 @@ import io.netty.buffer.ByteBuf;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.vdi.Inode;
 import io.sheepdog.daemon.vdi.VdiIo;
+import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.BlockDeviceException;
 import io.sheepdog.nbd.Extent;
 import io.sheepdog.nbd.NbdError;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One NBD connection's view of a VDI. Multi-conn is safe: every connection of every export goes through the same
  * inode and store, and a flush is a barrier over the whole store.
+ *
+ * <p>A connection to a working VDI follows its name: when the inode it holds is superseded (the VDI was
+ * snapshotted, rolled back or resized through any node), the next request takes the name's working inode, so writes
+ * after a snapshot go to the new working VDI and never into the snapshot. The size stays what the handshake said
+ * until the client connects again.
  */
 final class VdiBlockDevice implements BlockDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VdiBlockDevice.class);
 
-    private final Inode inode;
+    private final VdiService vdis;
     private final VdiIo io;
+    private final long size;
+    private final boolean readOnly;
+    private volatile Inode inode;
 
-    VdiBlockDevice(Inode inode, VdiIo io) {
+    VdiBlockDevice(Inode inode, VdiService vdis) {
         this.inode = inode;
-        this.io = io;
+        this.vdis = vdis;
+        this.io = vdis.io();
+        this.size = inode.size();
+        this.readOnly = !inode.record().isWorking();
     }
 
     @Override
     public long size() {
-        return inode.size();
+        return size;
     }
 
     @Override
     public boolean readOnly() {
-        return inode.record().snapshotId() != 0;
+        return readOnly;
     }
 
     @Override
@@ -46,12 +57,12 @@ final class VdiBlockDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length) {
-        return mapErrors(io.read(inode, offset, length));
+        return mapErrors(current().thenCompose(in -> io.read(in, offset, length)));
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-        return mapErrors(io.write(inode, offset, data, fua));
+        return mapErrors(current().thenCompose(in -> io.write(in, offset, data, fua)));
     }
 
     @Override
@@ -61,17 +72,29 @@ final class VdiBlockDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<Void> trim(long offset, long length, boolean fua) {
-        return mapErrors(io.zero(inode, offset, length, true, fua));
+        return mapErrors(current().thenCompose(in -> io.zero(in, offset, length, true, fua)));
     }
 
     @Override
     public CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole, boolean fua) {
-        return mapErrors(io.zero(inode, offset, length, !noHole, fua));
+        return mapErrors(current().thenCompose(in -> io.zero(in, offset, length, !noHole, fua)));
     }
 
     @Override
     public CompletableFuture<List<Extent>> blockStatus(long offset, long length) {
-        return mapErrors(io.blockStatus(inode, offset, length));
+        return mapErrors(current().thenCompose(in -> io.blockStatus(in, offset, length)));
+    }
+
+    /** The inode to serve this request from: the one held, or, once it was superseded, the name's working one. */
+    private CompletableFuture<Inode> current() {
+        Inode held = inode;
+        if (!held.superseded() || readOnly) {
+            return CompletableFuture.completedFuture(held);
+        }
+        return vdis.workingInode(held.record().name()).thenApply(next -> {
+            inode = next;
+            return next;
+        });
     }
 
     private <T> CompletableFuture<T> mapErrors(CompletableFuture<T> f) {
@@ -79,11 +102,12 @@ final class VdiBlockDevice implements BlockDevice {
     }
 
     private BlockDeviceException toNbd(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = SheepException.unwrap(e);
         if (cause instanceof SheepException se) {
             NbdError err = switch (se.result()) {
                 case NO_SPACE, FULL_VDI -> NbdError.ENOSPC;
                 case INVALID_PARAMS -> NbdError.EINVAL;
+                case READONLY -> NbdError.EPERM;
                 case SHUTDOWN -> NbdError.ESHUTDOWN;
                 default -> NbdError.EIO;
             };

@@ -22,7 +22,7 @@ public final class VdiExportProvider implements ExportProvider {
 
     @Override
     public Optional<BlockDevice> open(String name) {
-        return vdis.inode(name).map(inode -> new VdiBlockDevice(inode, vdis.io()));
+        return vdis.inode(name).map(inode -> new VdiBlockDevice(inode, vdis));
     }
 
     @Override

@@ -40,6 +40,11 @@ package io.sheepdog.daemon.proto;
  * <tr><td>PEER_CHECK_OBJ</td><td>arg0 oid</td><td>the replica's content digest; version in response arg1/arg2
  *     ({@link PeerWire#checkResponse})</td></tr>
  * <tr><td>VDI_OBJECTS</td><td>payload JSON string name</td><td>JSON list of object ids (numbers)</td></tr>
+ * <tr><td>VDI_SNAPSHOT</td><td>payload JSON {@link VdiRequests.Snapshot}</td><td>JSON VdiInfo of the snapshot</td></tr>
+ * <tr><td>VDI_CLONE</td><td>payload JSON {@link VdiRequests.Clone}</td><td>JSON VdiInfo of the clone</td></tr>
+ * <tr><td>VDI_ROLLBACK</td><td>payload JSON {@link VdiRequests.Rollback}</td><td>JSON VdiInfo of the new working
+ *     VDI</td></tr>
+ * <tr><td>VDI_RESIZE</td><td>payload JSON {@link VdiRequests.Resize}</td><td>JSON VdiInfo</td></tr>
  * <tr><td>OBJ_CHECK</td><td>arg0 oid</td><td>JSON ObjectCheck</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. A code this table does
@@ -105,6 +110,14 @@ public enum Opcode {
 
     /** The object ids of a VDI: its inode and every data object its inode has allocated ({@code vdi check}). */
     VDI_OBJECTS(0x14, Kind.CONTROL),
+    /** Take a snapshot of a working VDI. */
+    VDI_SNAPSHOT(0x15, Kind.CONTROL),
+    /** Create a writable VDI from a snapshot. */
+    VDI_CLONE(0x16, Kind.CONTROL),
+    /** Return a working VDI to a snapshot's content. */
+    VDI_ROLLBACK(0x17, Kind.CONTROL),
+    /** Change the size of a working VDI. */
+    VDI_RESIZE(0x18, Kind.CONTROL),
     /** Compare the replicas of one object and repair the missing, damaged, stale or divergent ones. */
     OBJ_CHECK(0x3a, Kind.CONTROL);
 

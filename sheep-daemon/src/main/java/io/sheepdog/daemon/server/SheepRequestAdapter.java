@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.sheepdog.daemon.api.ClusterOps;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.Opcode;
@@ -12,6 +13,7 @@ import io.sheepdog.daemon.proto.SheepJson;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
+import io.sheepdog.daemon.proto.VdiRequests;
 import io.sheepdog.store.ObjectId;
 import java.io.IOException;
 import java.util.Objects;
@@ -130,6 +132,24 @@ public final class SheepRequestAdapter {
                 return SheepResponse.success(r);
             case VDI_OBJECTS:
                 return json(r, vdis.objects(name(r)), alloc);
+            case VDI_SNAPSHOT: {
+                VdiRequests.Snapshot q = body(r, VdiRequests.Snapshot.class);
+                return json(r, vdis.snapshot(required(r, q.name(), "name"), q.tag() == null ? "" : q.tag()),
+                        alloc);
+            }
+            case VDI_CLONE: {
+                VdiRequests.Clone q = body(r, VdiRequests.Clone.class);
+                return json(r, vdis.clone(required(r, q.source(), "source"), snapshot(r, q.snapshot()),
+                        required(r, q.name(), "name")), alloc);
+            }
+            case VDI_ROLLBACK: {
+                VdiRequests.Rollback q = body(r, VdiRequests.Rollback.class);
+                return json(r, vdis.rollback(required(r, q.name(), "name"), snapshot(r, q.snapshot())), alloc);
+            }
+            case VDI_RESIZE: {
+                VdiRequests.Resize q = body(r, VdiRequests.Resize.class);
+                return json(r, vdis.resize(required(r, q.name(), "name"), q.size(), q.force()), alloc);
+            }
             case OBJ_CHECK:
                 return json(r, vdis.check(r.arg0()), alloc);
             default:
@@ -206,6 +226,37 @@ public final class SheepRequestAdapter {
             throw new SheepException(ResultCode.INVALID_PARAMS, r.opcode() + " needs a VDI name");
         }
         return name;
+    }
+
+    /** The request's JSON payload as a {@code type}. */
+    private static <T extends Record> T body(SheepRequest r, Class<T> type) throws SheepException {
+        T body;
+        try {
+            body = SheepJson.decode(r.payload(), type);
+        } catch (IOException e) {
+            throw new SheepException(ResultCode.INVALID_PARAMS,
+                    r.opcode() + " needs a JSON " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+        if (body == null) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, r.opcode() + " needs a JSON " + type.getSimpleName());
+        }
+        return body;
+    }
+
+    private static String required(SheepRequest r, String value, String what) throws SheepException {
+        if (value == null || value.isEmpty()) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, r.opcode() + " needs " + what);
+        }
+        return value;
+    }
+
+    private static SnapshotRef snapshot(SheepRequest r, String text) throws SheepException {
+        required(r, text, "snapshot");
+        try {
+            return SnapshotRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, r.opcode() + ": " + e.getMessage(), e);
+        }
     }
 
     private static int vid(SheepRequest r) throws SheepException {

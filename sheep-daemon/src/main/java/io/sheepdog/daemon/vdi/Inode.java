@@ -13,6 +13,7 @@ public final class Inode {
     private final VdiEntry record;
     private final AtomicIntegerArray dataVids;
     private volatile boolean deleted;
+    private volatile boolean superseded;
 
     public Inode(VdiEntry record, int[] map) {
         if (map.length != InodeLayout.objectCount(record.size())) {
@@ -64,6 +65,18 @@ public final class Inode {
 
     public boolean deleted() {
         return deleted;
+    }
+
+    /**
+     * Whether this inode is no longer its name's working VDI as this node loaded it: the VDI was snapshotted (it is
+     * frozen now), rolled back or resized. Whoever serves the name (an NBD connection) looks the name up again.
+     */
+    public boolean superseded() {
+        return superseded;
+    }
+
+    void markSuperseded() {
+        superseded = true;
     }
 
     void markDeleted() {

@@ -56,6 +56,14 @@ final class InodeCache {
         inodes.put(inode.vid(), new Cached(inode.record(), CompletableFuture.completedFuture(inode)));
     }
 
+    /** Forgets a VDI whose table entry changed; whoever holds its inode looks its name up again. */
+    void supersede(int vid) {
+        Cached c = inodes.remove(vid);
+        if (c != null) {
+            c.inode().thenAccept(Inode::markSuperseded);
+        }
+    }
+
     /** Forgets a deleted VDI; I/O still holding its inode fails from now on. */
     void remove(int vid) {
         Cached c = inodes.remove(vid);
@@ -94,7 +102,9 @@ final class InodeCache {
                         throw new java.util.concurrent.CompletionException(new SheepException(ResultCode.EIO,
                                 "inode of VDI " + entry.name() + ": " + e.getMessage()));
                     }
-                    if (stored.vid() != entry.vid() || stored.size() != entry.size()) {
+                    // The table is the authority on everything else (size, snapshot number, tag): a resize or a
+                    // snapshot commits there first and rewrites the header after.
+                    if (stored.vid() != entry.vid()) {
                         throw new java.util.concurrent.CompletionException(new SheepException(ResultCode.EIO,
                                 "inode object of VDI " + entry.name() + " does not match the VDI table"));
                     }

@@ -33,6 +33,23 @@ public final class InodeCodec {
         return b;
     }
 
+    /**
+     * A whole inode, ready to write at offset 0 with create: the header of {@code record} and {@code map} up to its
+     * last allocated entry (the rest of the map reads as zero, unallocated).
+     */
+    public static ByteBuffer encode(VdiEntry record, int[] map) {
+        int last = map.length;
+        while (last > 0 && map[last - 1] == 0) {
+            last--;
+        }
+        ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE + last * MAP_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(encodeHeader(record));
+        for (int i = 0; i < last; i++) {
+            b.putInt(HEADER_SIZE + i * MAP_ENTRY_SIZE, map[i]);
+        }
+        return b.position(0);
+    }
+
     /** Decodes a header block; throws {@link IllegalArgumentException} if it is not an inode. */
     public static VdiEntry decodeHeader(ByteBuffer header) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -306,6 +306,10 @@ public final class VdiIo {
                 return CompletableFuture.failedFuture(
                         new SheepException(ResultCode.NO_VDI, "VDI " + inode.record().name() + " was deleted"));
             }
+            if (!inode.record().isWorking()) {
+                return CompletableFuture.failedFuture(new SheepException(ResultCode.READONLY, "VDI "
+                        + inode.record().name() + " snapshot " + inode.record().snapshotId() + " is read-only"));
+            }
             return task.get();
         });
     }

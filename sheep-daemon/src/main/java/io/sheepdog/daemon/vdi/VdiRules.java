@@ -2,6 +2,7 @@ package io.sheepdog.daemon.vdi;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.membership.meta.Redundancy;
 
 /**
@@ -18,6 +19,27 @@ public final class VdiRules {
     /** Refuses a name {@link VdiNames#check(String)} finds fault with. */
     public static void checkName(String name) throws SheepException {
         String bad = VdiNames.check(name);
+        if (bad != null) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, bad);
+        }
+    }
+
+    /** Longest snapshot tag in bytes, as in Sheepdog (SD_MAX_VDI_TAG_LEN). */
+    public static final int MAX_TAG_BYTES = 256;
+
+    /**
+     * Refuses a snapshot tag that is too long, holds control characters, or is all digits (which {@code -s} reads as
+     * a snapshot number). The empty tag (an untagged snapshot) is fine.
+     */
+    public static void checkTag(String tag) throws SheepException {
+        String bad = null;
+        if (tag.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TAG_BYTES) {
+            bad = "a snapshot tag is at most " + MAX_TAG_BYTES + " bytes";
+        } else if (tag.chars().anyMatch(Character::isISOControl)) {
+            bad = "a snapshot tag must not contain control characters";
+        } else if (SnapshotRef.isNumber(tag)) {
+            bad = "snapshot tag " + tag + " is all digits, which -s reads as a snapshot number; choose another";
+        }
         if (bad != null) {
             throw new SheepException(ResultCode.INVALID_PARAMS, bad);
         }

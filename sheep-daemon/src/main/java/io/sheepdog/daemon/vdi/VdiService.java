@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.gateway.ObjectGateway;
@@ -74,8 +75,17 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     @Override
     public void applied(MetadataCommand command, CommandResult result, MetadataState after) {
-        if (command instanceof MetadataCommand.DeleteVdi d && result.ok()) {
+        if (!result.ok()) {
+            return;
+        }
+        if (command instanceof MetadataCommand.DeleteVdi d) {
             inodes.remove(d.vid());
+        } else if (command instanceof MetadataCommand.SnapshotVdi c) {
+            inodes.supersede(c.workingVid());
+        } else if (command instanceof MetadataCommand.RollbackVdi r) {
+            inodes.supersede(r.workingVid());
+        } else if (command instanceof MetadataCommand.ResizeVdi r) {
+            inodes.supersede(r.vid());
         }
     }
 
@@ -98,6 +108,16 @@ public final class VdiService implements VdiOps, MetadataListener {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * The inode of the working VDI {@code name} as this node knows it now, without blocking: what an NBD connection
+     * turns to when the inode it holds was {@link Inode#superseded() superseded}. Fails NO_VDI if the name has no
+     * working VDI any more.
+     */
+    public CompletableFuture<Inode> workingInode(String name) {
+        Optional<VdiEntry> entry = metadata.state().workingVdi(name);
+        return entry.map(inodes::get).orElseGet(() -> CompletableFuture.failedFuture(noVdi(name)));
     }
 
     public VdiIo io() {
@@ -200,15 +220,215 @@ public final class VdiService implements VdiOps, MetadataListener {
             // The VDI is gone once the table says so; its objects follow, as the inode object maps them (this node's
             // copy of the map may miss objects other gateways allocated). A crash here leaves objects of an id that
             // is retired: no VDI ever takes them for its own.
-            int[] map = await(inodes.readMap(e), "read the inode of " + name);
-            for (int i = 0; i < map.length; i++) {
-                if (map[i] == e.vid()) {
-                    await(gateway.remove(ObjectId.data(e.vid(), i)), "remove object " + i + " of " + name);
-                }
-            }
+            removeOwned(e, await(inodes.readMap(e), "read the inode of " + name), 0);
             await(gateway.remove(ObjectId.inode(e.vid())), "remove the inode of " + name);
             LOG.info("deleted VDI {} id {}", name, Integer.toHexString(e.vid()));
         }
+    }
+
+    @Override
+    public VdiInfo snapshot(String name, String tag) throws SheepException {
+        requireFormatted();
+        VdiRules.checkTag(tag);
+        requireMajority("snapshot VDI " + name);
+        synchronized (adminLock) {
+            return retrying("snapshot VDI " + name, state -> {
+                VdiEntry working = state.workingVdi(name).orElseThrow(() -> noVdi(name));
+                if (!tag.isEmpty() && state.snapshot(name, tag).isPresent()) {
+                    throw new SheepException(ResultCode.VDI_EXISTS,
+                            "VDI " + name + " already has a snapshot tagged " + tag);
+                }
+                VdiEntry child = new VdiEntry(name, allocate(name, state), working.size(), clock.millis(),
+                        working.copies(), 0, "", working.vid());
+                // The child starts as a copy of the map: it reads every object from where the frozen VDI does.
+                int[] map = await(inodes.readMap(working), "read the inode of " + name);
+                MetadataState after = register(child, map, new MetadataCommand.SnapshotVdi(name, working.vid(),
+                        child.vid(), tag, child.createdMillis()), "snapshot VDI " + name);
+                VdiEntry frozen = after.vdi(working.vid()).orElseThrow();
+                rewriteHeader(frozen);
+                LOG.info("snapshot {} of VDI {}: id {} is frozen{}, id {} is the working VDI", frozen.snapshotId(),
+                        name, Integer.toHexString(frozen.vid()), tag.isEmpty() ? "" : " as " + tag,
+                        Integer.toHexString(child.vid()));
+                return info(frozen, map);
+            });
+        }
+    }
+
+    @Override
+    public VdiInfo clone(String source, SnapshotRef snapshot, String name) throws SheepException {
+        requireFormatted();
+        VdiRules.checkName(name);
+        requireMajority("clone VDI " + source);
+        synchronized (adminLock) {
+            return retrying("clone VDI " + source + " as " + name, state -> {
+                if (state.workingVdi(name).isPresent()) {
+                    throw VdiRules.exists(name);
+                }
+                VdiEntry parent = snapshotOf(state, source, snapshot);
+                VdiEntry clone = new VdiEntry(name, allocate(name, state), parent.size(), clock.millis(),
+                        parent.copies(), 0, "", parent.vid());
+                int[] map = await(inodes.readMap(parent), "read the inode of " + source + "@" + snapshot);
+                register(clone, map, new MetadataCommand.CreateVdi(clone), "clone VDI " + source);
+                LOG.info("cloned VDI {} snapshot {} as {} id {}", source, snapshot, name,
+                        Integer.toHexString(clone.vid()));
+                return info(clone, map);
+            });
+        }
+    }
+
+    @Override
+    public VdiInfo rollback(String name, SnapshotRef snapshot) throws SheepException {
+        requireFormatted();
+        requireMajority("roll back VDI " + name);
+        synchronized (adminLock) {
+            return retrying("roll back VDI " + name, state -> {
+                VdiEntry working = state.workingVdi(name).orElseThrow(() -> noVdi(name));
+                VdiEntry target = snapshotOf(state, name, snapshot);
+                VdiEntry child = new VdiEntry(name, allocate(name, state), target.size(), clock.millis(),
+                        working.copies(), 0, "", target.vid());
+                int[] map = await(inodes.readMap(target), "read the inode of " + name + "@" + snapshot);
+                int[] discarded = await(inodes.readMap(working), "read the inode of " + name);
+                register(child, map, new MetadataCommand.RollbackVdi(name, working.vid(), target.vid(), child.vid(),
+                        child.createdMillis()), "roll back VDI " + name);
+                // The old working VDI is gone from the table; nothing else reads what it owned (a working VDI has
+                // no snapshots or clones of its own: they are of the snapshots).
+                removeOwned(working, discarded, 0);
+                await(gateway.remove(ObjectId.inode(working.vid())), "remove the inode of " + name);
+                LOG.info("rolled VDI {} back to snapshot {}: id {} is the working VDI, id {} is deleted", name,
+                        snapshot, Integer.toHexString(child.vid()), Integer.toHexString(working.vid()));
+                return info(child, map);
+            });
+        }
+    }
+
+    @Override
+    public VdiInfo resize(String name, long size, boolean force) throws SheepException {
+        requireFormatted();
+        VdiRules.checkSize(size);
+        requireMajority("resize VDI " + name);
+        synchronized (adminLock) {
+            return retrying("resize VDI " + name, state -> {
+                VdiEntry working = state.workingVdi(name).orElseThrow(() -> noVdi(name));
+                if (size < working.size()) {
+                    if (!force) {
+                        throw new SheepException(ResultCode.INVALID_PARAMS, "shrinking VDI " + name + " from "
+                                + working.size() + " to " + size + " bytes drops its data past " + size
+                                + " bytes; add --force to do it");
+                    }
+                    truncate(working, size);
+                }
+                MetadataErrors.await(metadata.submit(new MetadataCommand.ResizeVdi(name, working.vid(), size)),
+                        "resize VDI " + name);
+                VdiEntry resized = new VdiEntry(name, working.vid(), size, working.createdMillis(), working.copies(),
+                        0, "", working.parentVid());
+                rewriteHeader(resized);
+                LOG.info("resized VDI {} from {} to {} bytes", name, working.size(), size);
+                return info(resized, await(inodes.readMap(resized), "read the inode of " + name));
+            });
+        }
+    }
+
+    /** One attempt of a lifecycle step, against the state after a read barrier. */
+    @FunctionalInterface
+    private interface Attempt {
+        VdiInfo run(MetadataState state) throws SheepException;
+    }
+
+    /**
+     * Runs {@code attempt} again (a few times) when another node's command came first: it took the VDI id this
+     * node picked (VID_IN_USE), or snapshotted, rolled back or resized the VDI meanwhile (VDI_CHANGED).
+     */
+    private VdiInfo retrying(String what, Attempt attempt) throws SheepException {
+        for (int i = 0; ; i++) {
+            try {
+                return attempt.run(synced());
+            } catch (SheepException e) {
+                Outcome o = e.getCause() instanceof MetadataException me ? me.outcome() : null;
+                if ((o == Outcome.VID_IN_USE || o == Outcome.VDI_CHANGED) && i < 8) {
+                    LOG.info("{}: {}; trying again", what, e.getMessage());
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Writes the inode of the new VDI {@code entry} (its header and {@code map}), durably, then commits
+     * {@code command}, which makes it exist. If the command fails, the inode is removed again.
+     */
+    private MetadataState register(VdiEntry entry, int[] map, MetadataCommand command, String what)
+            throws SheepException {
+        copies.creating(entry.vid(), entry.copies());
+        try {
+            await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encode(entry, map), true, true),
+                    "write the inode of " + entry.name());
+            try {
+                return MetadataErrors.await(metadata.submit(command), what);
+            } catch (SheepException e) {
+                gateway.remove(ObjectId.inode(entry.vid())).exceptionally(t -> {
+                    LOG.warn("the inode of unregistered VDI id {} stays behind: {}",
+                            Integer.toHexString(entry.vid()), t.toString());
+                    return null;
+                });
+                throw e;
+            }
+        } finally {
+            copies.created(entry.vid());
+        }
+    }
+
+    /** Rewrites the header of an inode whose table entry changed; the table rules, so a failure only logs. */
+    private void rewriteHeader(VdiEntry entry) {
+        gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), false, true)
+                .exceptionally(t -> {
+                    LOG.warn("the inode header of VDI {} id {} could not be updated: {}", entry.name(),
+                            Integer.toHexString(entry.vid()), t.toString());
+                    return null;
+                });
+    }
+
+    /**
+     * Drops what lies past {@code size} in the working VDI {@code entry}: the tail of the last object is zeroed (a
+     * later grow reads zeroes there), the map entries past it are cleared and the objects it owns removed.
+     */
+    private void truncate(VdiEntry entry, long size) throws SheepException {
+        Inode inode = await(inodes.get(entry), "read the inode of " + entry.name());
+        long objectEnd = Math.min(entry.size(), (long) InodeLayout.objectCount(size) * ObjectLayout.OBJECT_SIZE);
+        if (objectEnd > size) {
+            await(io.zero(inode, size, objectEnd - size, true, true), "zero the tail of " + entry.name());
+        }
+        int keep = InodeLayout.objectCount(size);
+        int[] map = await(inodes.readMap(entry), "read the inode of " + entry.name());
+        for (int i = keep; i < map.length; i++) {
+            if (map[i] != 0) {
+                await(gateway.write(ObjectId.inode(entry.vid()), InodeLayout.mapEntryOffset(i),
+                        InodeCodec.encodeMapEntry(0), false, true), "unmap object " + i + " of " + entry.name());
+            }
+        }
+        removeOwned(entry, map, keep);
+    }
+
+    /** Removes the data objects from {@code fromIndex} on that {@code map} says {@code entry} owns. */
+    private void removeOwned(VdiEntry entry, int[] map, int fromIndex) throws SheepException {
+        for (int i = fromIndex; i < map.length; i++) {
+            if (map[i] == entry.vid()) {
+                await(gateway.remove(ObjectId.data(entry.vid(), i)), "remove object " + i + " of " + entry.name());
+            }
+        }
+    }
+
+    private static int allocate(String name, MetadataState state) throws SheepException {
+        return VdiIds.allocate(name, state::vidTaken).orElseThrow(() ->
+                new SheepException(ResultCode.FULL_VDI, "no free VDI id is left"));
+    }
+
+    /** The snapshot {@code ref} of {@code name}; NO_VDI if there is none. */
+    private static VdiEntry snapshotOf(MetadataState state, String name, SnapshotRef ref) throws SheepException {
+        Optional<VdiEntry> s = ref.tag().isEmpty() ? state.snapshot(name, ref.id()) : state.snapshot(name, ref.tag());
+        return s.orElseThrow(() -> new SheepException(ResultCode.NO_VDI, state.workingVdi(name).isPresent()
+                || !state.snapshots(name).isEmpty()
+                ? "VDI " + name + " has no snapshot " + ref : "VDI " + name + " does not exist"));
     }
 
     /** Deletes every VDI (a forced re-format). */

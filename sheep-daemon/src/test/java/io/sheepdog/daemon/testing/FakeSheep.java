@@ -10,6 +10,7 @@ import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.RefusedNode;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.vdi.VdiIds;
@@ -21,6 +22,7 @@ import io.sheepdog.store.ObjectLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * An in-memory sheep: the semantics of {@link ClusterOps} and {@link VdiOps} over maps, with VDI data kept sparsely in
@@ -63,13 +66,29 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     private final Map<Long, ObjectCheck> checkResults = new HashMap<>();
     private final List<Long> checked = new ArrayList<>();
 
-    /** A VDI: its metadata and its written objects by index. */
+    /**
+     * A VDI: its metadata and its written objects by index, with the VDI that owns each. A snapshot or clone shares
+     * its parent's arrays, and the first write to a shared object copies it (copy-on-write, as the daemon does).
+     */
     private static final class Vdi {
-        final VdiInfo info;
+        VdiInfo info;
         final Map<Long, byte[]> objects = new HashMap<>();
+        final Map<Long, Integer> owners = new HashMap<>();
 
         Vdi(VdiInfo info) {
             this.info = info;
+        }
+
+        /** A new VDI reading every object where {@code parent} does. */
+        static Vdi childOf(Vdi parent, VdiInfo info) {
+            Vdi child = new Vdi(info);
+            child.objects.putAll(parent.objects);
+            child.owners.putAll(parent.owners);
+            return child;
+        }
+
+        long owned() {
+            return owners.values().stream().filter(v -> v == info.vid()).count();
         }
     }
 
@@ -187,8 +206,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         if (byName.containsKey(name)) {
             throw VdiRules.exists(name);
         }
-        int vid = VdiIds.allocate(name, v -> byVid.containsKey(v) || retiredVids.contains(v)).orElseThrow(() ->
-                new SheepException(ResultCode.FULL_VDI, "no free VDI id is left"));
+        int vid = allocate(name);
         VdiInfo info = new VdiInfo(name, vid, size, 0, 0, clock.millis(), redundancy.copies(), 0, "", 0);
         Vdi vdi = new Vdi(info);
         byName.put(name, vdi);
@@ -199,7 +217,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     @Override
     public synchronized List<VdiInfo> list() throws SheepException {
         checkFormatted();
-        return byName.values().stream().map(FakeSheep::withUsage).toList();
+        return byVid.values().stream().sorted(Comparator.comparing((Vdi v) -> v.info.name())
+                .thenComparingInt(v -> v.info.snapshotId())).map(FakeSheep::withUsage).toList();
     }
 
     @Override
@@ -213,6 +232,93 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         byName.remove(name);
         byVid.remove(vdi.info.vid());
         retiredVids.add(vdi.info.vid());
+    }
+
+    @Override
+    public synchronized VdiInfo snapshot(String name, String tag) throws SheepException {
+        VdiRules.checkTag(tag);
+        Vdi working = vdi(name);
+        if (!tag.isEmpty() && snapshots(name).anyMatch(v -> v.info.tag().equals(tag))) {
+            throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already has a snapshot tagged " + tag);
+        }
+        int number = snapshots(name).mapToInt(v -> v.info.snapshotId()).max().orElse(0) + 1;
+        VdiInfo w = working.info;
+        working.info = new VdiInfo(name, w.vid(), w.size(), 0, 0, w.createdMillis(), w.copies(), number, tag,
+                w.parentVid());
+        Vdi child = Vdi.childOf(working, new VdiInfo(name, allocate(name), w.size(), 0, 0, clock.millis(),
+                w.copies(), 0, "", w.vid()));
+        byName.put(name, child);
+        byVid.put(child.info.vid(), child);
+        return withUsage(working);
+    }
+
+    @Override
+    public synchronized VdiInfo clone(String source, SnapshotRef snapshot, String name) throws SheepException {
+        checkFormatted();
+        VdiRules.checkName(name);
+        if (byName.containsKey(name)) {
+            throw VdiRules.exists(name);
+        }
+        Vdi parent = snapshot(source, snapshot);
+        VdiInfo p = parent.info;
+        Vdi clone = Vdi.childOf(parent, new VdiInfo(name, allocate(name), p.size(), 0, 0, clock.millis(),
+                p.copies(), 0, "", p.vid()));
+        byName.put(name, clone);
+        byVid.put(clone.info.vid(), clone);
+        return withUsage(clone);
+    }
+
+    @Override
+    public synchronized VdiInfo rollback(String name, SnapshotRef snapshot) throws SheepException {
+        Vdi working = vdi(name);
+        Vdi target = snapshot(name, snapshot);
+        VdiInfo t = target.info;
+        Vdi child = Vdi.childOf(target, new VdiInfo(name, allocate(name), t.size(), 0, 0, clock.millis(),
+                working.info.copies(), 0, "", t.vid()));
+        byVid.remove(working.info.vid());
+        retiredVids.add(working.info.vid());
+        byName.put(name, child);
+        byVid.put(child.info.vid(), child);
+        return withUsage(child);
+    }
+
+    @Override
+    public synchronized VdiInfo resize(String name, long size, boolean force) throws SheepException {
+        Vdi vdi = vdi(name);
+        VdiRules.checkSize(size);
+        VdiInfo i = vdi.info;
+        if (size < i.size()) {
+            if (!force) {
+                throw new SheepException(ResultCode.INVALID_PARAMS, "shrinking VDI " + name + " from " + i.size()
+                        + " to " + size + " bytes drops its data past " + size + " bytes; add --force to do it");
+            }
+            int tail = (int) (Math.min(i.size(), (size / OBJECT_SIZE + 1) * OBJECT_SIZE) - size);
+            if (size % OBJECT_SIZE != 0 && vdi.objects.containsKey(size / OBJECT_SIZE)) {
+                copy(vdi, size, new byte[tail], tail, true); // a later grow reads zeroes there
+            }
+            long keep = (size + OBJECT_SIZE - 1) / OBJECT_SIZE;
+            vdi.objects.keySet().removeIf(index -> index >= keep);
+            vdi.owners.keySet().removeIf(index -> index >= keep);
+        }
+        vdi.info = new VdiInfo(name, i.vid(), size, 0, 0, i.createdMillis(), i.copies(), 0, "", i.parentVid());
+        return withUsage(vdi);
+    }
+
+    private Stream<Vdi> snapshots(String name) {
+        return byVid.values().stream().filter(v -> v.info.snapshotId() != 0 && v.info.name().equals(name));
+    }
+
+    private Vdi snapshot(String name, SnapshotRef ref) throws SheepException {
+        checkFormatted();
+        return snapshots(name).filter(v -> ref.tag().isEmpty() ? v.info.snapshotId() == ref.id()
+                : v.info.tag().equals(ref.tag())).findFirst().orElseThrow(() -> new SheepException(ResultCode.NO_VDI,
+                byName.containsKey(name) || snapshots(name).findAny().isPresent()
+                        ? "VDI " + name + " has no snapshot " + ref : "VDI " + name + " does not exist"));
+    }
+
+    private int allocate(String name) throws SheepException {
+        return VdiIds.allocate(name, v -> byVid.containsKey(v) || retiredVids.contains(v)).orElseThrow(() ->
+                new SheepException(ResultCode.FULL_VDI, "no free VDI id is left"));
     }
 
     @Override
@@ -234,6 +340,10 @@ public final class FakeSheep implements ClusterOps, VdiOps {
             Vdi vdi = vdi(vid);
             int length = data.readableBytes();
             checkRange(vdi, offset, length);
+            if (vdi.info.snapshotId() != 0) {
+                throw new SheepException(ResultCode.READONLY, "VDI " + vdi.info.name() + " snapshot "
+                        + vdi.info.snapshotId() + " is read-only");
+            }
             byte[] in = new byte[length];
             data.getBytes(data.readerIndex(), in);
             copy(vdi, offset, in, length, true);
@@ -314,9 +424,10 @@ public final class FakeSheep implements ClusterOps, VdiOps {
             int n = Math.min(length - done, OBJECT_SIZE - inObject);
             byte[] object = vdi.objects.get(index);
             if (write) {
-                if (object == null) {
-                    object = new byte[OBJECT_SIZE];
+                if (object == null || vdi.owners.get(index) != vdi.info.vid()) {
+                    object = object == null ? new byte[OBJECT_SIZE] : object.clone();
                     vdi.objects.put(index, object);
+                    vdi.owners.put(index, vdi.info.vid());
                 }
                 System.arraycopy(buf, done, object, inObject, n);
             } else if (object != null) {
@@ -328,7 +439,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
 
     private static VdiInfo withUsage(Vdi vdi) {
         VdiInfo i = vdi.info;
-        return new VdiInfo(i.name(), i.vid(), i.size(), (long) vdi.objects.size() * OBJECT_SIZE, i.sharedBytes(),
+        long owned = vdi.owned();
+        return new VdiInfo(i.name(), i.vid(), i.size(), owned * OBJECT_SIZE, (vdi.objects.size() - owned) * OBJECT_SIZE,
                 i.createdMillis(), i.copies(), i.snapshotId(), i.tag(), i.parentVid());
     }
 

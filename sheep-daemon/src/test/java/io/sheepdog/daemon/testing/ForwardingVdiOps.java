@@ -2,6 +2,7 @@ package io.sheepdog.daemon.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import java.util.List;
@@ -35,6 +36,26 @@ public class ForwardingVdiOps implements VdiOps {
     @Override
     public void delete(String name) throws SheepException {
         delegate.delete(name);
+    }
+
+    @Override
+    public VdiInfo snapshot(String name, String tag) throws SheepException {
+        return delegate.snapshot(name, tag);
+    }
+
+    @Override
+    public VdiInfo clone(String source, SnapshotRef snapshot, String name) throws SheepException {
+        return delegate.clone(source, snapshot, name);
+    }
+
+    @Override
+    public VdiInfo rollback(String name, SnapshotRef snapshot) throws SheepException {
+        return delegate.rollback(name, snapshot);
+    }
+
+    @Override
+    public VdiInfo resize(String name, long size, boolean force) throws SheepException {
+        return delegate.resize(name, size, force);
     }
 
     @Override

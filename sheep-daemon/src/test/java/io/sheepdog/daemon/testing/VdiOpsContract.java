@@ -2,11 +2,13 @@ package io.sheepdog.daemon.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.vdi.InodeLayout;
@@ -168,6 +170,121 @@ public abstract class VdiOpsContract {
         assertCode(vdis::list, ResultCode.NOT_FORMATTED);
         assertCode(() -> vdis.lookup("a"), ResultCode.NOT_FORMATTED);
         assertCode(() -> vdis.delete("a"), ResultCode.NOT_FORMATTED);
+    }
+
+    // ---- the lifecycle: snapshots, clones, rollback, resize ----
+
+    @Test
+    void aSnapshotFreezesTheContentAndTheNameStaysWritable() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        VdiInfo before = vdis.create("alice", 2L * OBJECT_SIZE, 0);
+        write(vdis, before.vid(), 10, new byte[] {1, 1}).get(10, TimeUnit.SECONDS);
+
+        VdiInfo snap = vdis.snapshot("alice", "snap1");
+        assertThat(snap).extracting(VdiInfo::name, VdiInfo::vid, VdiInfo::snapshotId, VdiInfo::tag,
+                VdiInfo::usedBytes, VdiInfo::sharedBytes)
+                .as("the VDI's id becomes the snapshot, as in Sheepdog")
+                .containsExactly("alice", before.vid(), 1, "snap1", (long) OBJECT_SIZE, 0L);
+        VdiInfo working = vdis.lookup("alice");
+        assertThat(working.vid()).isNotEqualTo(before.vid());
+        assertThat(working).extracting(VdiInfo::snapshotId, VdiInfo::parentVid, VdiInfo::size, VdiInfo::usedBytes,
+                VdiInfo::sharedBytes).containsExactly(0, before.vid(), before.size(), 0L, (long) OBJECT_SIZE);
+
+        write(vdis, working.vid(), 11, new byte[] {2}).get(10, TimeUnit.SECONDS);
+        assertThat(read(vdis, working.vid(), 10, 2)).containsExactly(1, 2);
+        assertThat(read(vdis, snap.vid(), 10, 2)).as("the snapshot is unchanged").containsExactly(1, 1);
+        assertThat(vdis.lookup("alice")).extracting(VdiInfo::usedBytes, VdiInfo::sharedBytes)
+                .as("the first write copied the object").containsExactly((long) OBJECT_SIZE, 0L);
+        assertFails(write(vdis, snap.vid(), 0, new byte[] {3}), ResultCode.READONLY);
+        assertThat(vdis.list()).extracting(VdiInfo::name, VdiInfo::snapshotId)
+                .as("sorted by name, then snapshot number").containsExactly(tuple("alice", 0), tuple("alice", 1));
+
+        assertThat(vdis.snapshot("alice", "").snapshotId()).as("untagged, numbered on").isEqualTo(2);
+        assertThat(read(vdis, vdis.lookup("alice").vid(), 10, 2)).containsExactly(1, 2);
+    }
+
+    @Test
+    void snapshotTagsAreUniquePerVdiAndNeverAllDigits() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        vdis.create("alice", MIB, 0);
+        vdis.create("bob", MIB, 0);
+        vdis.snapshot("alice", "base");
+        assertCode(() -> vdis.snapshot("alice", "base"), ResultCode.VDI_EXISTS);
+        assertThat(vdis.snapshot("bob", "base").tag()).as("unique per VDI, not per cluster").isEqualTo("base");
+        assertInvalid(() -> vdis.snapshot("alice", "12"));
+        assertInvalid(() -> vdis.snapshot("alice", "a\tb"));
+        assertInvalid(() -> vdis.snapshot("alice", "t".repeat(257)));
+        assertCode(() -> vdis.snapshot("carol", ""), ResultCode.NO_VDI);
+    }
+
+    @Test
+    void aCloneSharesItsSnapshotAndCopiesOnItsFirstWrite() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int base = vdis.create("golden", 2L * OBJECT_SIZE, 1).vid();
+        write(vdis, base, OBJECT_SIZE + 5, new byte[] {7, 7}).get(10, TimeUnit.SECONDS);
+        vdis.snapshot("golden", "v1");
+
+        VdiInfo clone = vdis.clone("golden", SnapshotRef.parse("v1"), "vm1");
+        assertThat(clone).extracting(VdiInfo::name, VdiInfo::snapshotId, VdiInfo::parentVid, VdiInfo::copies,
+                VdiInfo::usedBytes, VdiInfo::sharedBytes)
+                .containsExactly("vm1", 0, base, 1, 0L, (long) OBJECT_SIZE);
+        VdiInfo byNumber = vdis.clone("golden", SnapshotRef.parse("1"), "vm2");
+        assertThat(byNumber.parentVid()).isEqualTo(base);
+
+        write(vdis, clone.vid(), OBJECT_SIZE + 6, new byte[] {8}).get(10, TimeUnit.SECONDS);
+        assertThat(read(vdis, clone.vid(), OBJECT_SIZE + 5, 2)).containsExactly(7, 8);
+        assertThat(read(vdis, byNumber.vid(), OBJECT_SIZE + 5, 2)).containsExactly(7, 7);
+        assertThat(read(vdis, base, OBJECT_SIZE + 5, 2)).containsExactly(7, 7);
+
+        assertCode(() -> vdis.clone("golden", SnapshotRef.parse("v2"), "vm3"), ResultCode.NO_VDI);
+        assertCode(() -> vdis.clone("golden", SnapshotRef.parse("3"), "vm3"), ResultCode.NO_VDI);
+        assertCode(() -> vdis.clone("nothing", SnapshotRef.parse("v1"), "vm3"), ResultCode.NO_VDI);
+        assertCode(() -> vdis.clone("golden", SnapshotRef.parse("v1"), "vm1"), ResultCode.VDI_EXISTS);
+        assertInvalid(() -> vdis.clone("golden", SnapshotRef.parse("v1"), "a/b"));
+    }
+
+    @Test
+    void aRollbackReturnsTheNameToItsSnapshot() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int first = vdis.create("alice", 2L * OBJECT_SIZE, 0).vid();
+        write(vdis, first, 0, new byte[] {1}).get(10, TimeUnit.SECONDS);
+        vdis.snapshot("alice", "good");
+        int second = vdis.lookup("alice").vid();
+        write(vdis, second, 0, new byte[] {2}).get(10, TimeUnit.SECONDS);
+        write(vdis, second, OBJECT_SIZE, new byte[] {2}).get(10, TimeUnit.SECONDS);
+
+        VdiInfo back = vdis.rollback("alice", SnapshotRef.parse("good"));
+        assertThat(back.vid()).isNotIn(first, second);
+        assertThat(back).extracting(VdiInfo::snapshotId, VdiInfo::parentVid, VdiInfo::usedBytes, VdiInfo::sharedBytes)
+                .containsExactly(0, first, 0L, (long) OBJECT_SIZE);
+        assertThat(vdis.lookup("alice").vid()).isEqualTo(back.vid());
+        assertThat(read(vdis, back.vid(), 0, 1)).containsExactly(1);
+        assertThat(read(vdis, back.vid(), OBJECT_SIZE, 1)).containsExactly(0);
+        assertFails(vdis.read(second, 0, 1), ResultCode.NO_VDI);
+        assertThat(vdis.list()).extracting(VdiInfo::vid).containsExactly(back.vid(), first);
+        assertCode(() -> vdis.rollback("alice", SnapshotRef.parse("bad")), ResultCode.NO_VDI);
+        assertCode(() -> vdis.rollback("bob", SnapshotRef.parse("good")), ResultCode.NO_VDI);
+    }
+
+    @Test
+    void aResizeGrowsFreelyAndShrinksOnlyWhenForced() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int vid = vdis.create("disk", OBJECT_SIZE + MIB, 0).vid();
+        write(vdis, vid, OBJECT_SIZE + 10, new byte[] {5, 5}).get(10, TimeUnit.SECONDS);
+
+        assertThat(vdis.resize("disk", 3L * OBJECT_SIZE, false).size()).isEqualTo(3L * OBJECT_SIZE);
+        assertThat(read(vdis, vid, 3L * OBJECT_SIZE - 1, 1)).as("the grown part reads as zeroes").containsExactly(0);
+        assertThat(read(vdis, vid, OBJECT_SIZE + 10, 2)).containsExactly(5, 5);
+
+        assertInvalid(() -> vdis.resize("disk", OBJECT_SIZE + 11, false));
+        assertThat(vdis.lookup("disk").size()).isEqualTo(3L * OBJECT_SIZE);
+        assertThat(vdis.resize("disk", OBJECT_SIZE + 11, true).size()).isEqualTo(OBJECT_SIZE + 11);
+        assertFails(vdis.read(vid, OBJECT_SIZE + 10, 2), ResultCode.INVALID_PARAMS);
+        vdis.resize("disk", 2L * OBJECT_SIZE, false);
+        assertThat(read(vdis, vid, OBJECT_SIZE + 10, 2)).as("what was cut off stays gone").containsExactly(5, 0);
+
+        assertInvalid(() -> vdis.resize("disk", 0, true));
+        assertCode(() -> vdis.resize("nobody", MIB, false), ResultCode.NO_VDI);
     }
 
     private static CompletableFuture<Void> write(VdiOps vdis, int vid, long offset, byte[] data) {
