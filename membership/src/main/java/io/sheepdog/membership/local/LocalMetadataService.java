@@ -105,6 +105,11 @@ public final class LocalMetadataService implements ClusterMetadataService {
         return last;
     }
 
+    /** The voters (node ids in hex, sorted). */
+    List<String> voters() {
+        return network.log().voters().voters().stream().map(NodeId::toString).sorted().toList();
+    }
+
     @Override
     public MetadataState state() {
         return metadata.state();

@@ -122,6 +122,7 @@ public final class JGroupsRaftNode implements ClusterNode {
     }
 
     /** The Raft voting members (node ids in hex), for diagnostics. */
+    @Override
     public List<String> metadataMembers() {
         return raft.members();
     }

@@ -106,31 +106,6 @@ class RaftMetadataIT {
     }
 
     /**
-     * Nodes joining a formatted cluster together become voters one after the other ({@code LeaderDecider}: a
-     * single-server change at a time) and the epoch takes them in. Asserted on the leader's list: a newcomer's own
-     * list is built from the additions in the log it receives and lacks the founders until a snapshot reaches it
-     * (a known gap, not about the leader).
-     */
-    @Test
-    void nodesJoiningTogetherBecomeVotersOneAfterTheOther() throws Exception {
-        configs = TestCluster.tcp("grow", 3);
-        JGroupsRaftNode founder = open(0);
-        founder.metadata().format(2, false).get(10, TimeUnit.SECONDS);
-        assertThat(founder.metadataMembers()).hasSize(1);
-        open(1);
-        open(2);
-        awaitMembers(3, 0, 1, 2);
-        Await.until(WAIT, () -> founder.metadataMembers().size() == 3, () -> "voters " + founder.metadataMembers());
-        for (int i = 0; i < 3; i++) {
-            JGroupsRaftNode n = nodes.get(i);
-            Await.until(WAIT, () -> n.metadata().state().currentEpoch().orElseThrow().nodes().size() == 3,
-                    () -> "epochs " + n.metadata().state().epochs());
-        }
-        nodes.get(2).metadata().createVdi(vdi("grown", 9)).get(10, TimeUnit.SECONDS);
-        assertThat(nodes.get(2).metadata().state().workingVdi("grown")).isPresent();
-    }
-
-    /**
      * The other nodes apply a commit a moment after its submitter answered; after a read barrier they have. Without
      * the barrier the first check on a follower fails in most runs (it learns the commit with the leader's next
      * round of AppendEntries).
