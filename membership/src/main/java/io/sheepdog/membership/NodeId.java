@@ -17,6 +17,19 @@ public record NodeId(long value) {
         return new NodeId(Fnv1a.hashLong(port, h));
     }
 
+    /**
+     * The id {@link #toString()} printed (16 hex digits), as the Raft implementation names its members.
+     *
+     * @throws IllegalArgumentException if {@code hex} is not an unsigned 64-bit hex number
+     */
+    public static NodeId parse(String hex) {
+        try {
+            return new NodeId(Long.parseUnsignedLong(hex, 16));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a node id (16 hex digits): " + hex, e);
+        }
+    }
+
     @Override
     public String toString() {
         return String.format("%016x", value);

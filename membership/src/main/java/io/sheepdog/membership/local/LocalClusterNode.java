@@ -6,6 +6,7 @@ import io.sheepdog.membership.MembershipException;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterNode;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,6 +46,12 @@ public final class LocalClusterNode implements ClusterNode {
     @Override
     public ClusterMetadataService metadata() {
         return metadata;
+    }
+
+    /** The voting members of the metadata group (node ids in hex, sorted), for diagnostics. */
+    @Override
+    public List<String> metadataMembers() {
+        return metadata.voters();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.sheepdog.membership.meta.CommandResult;
 import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataException;
 import io.sheepdog.membership.meta.Outcome;
+import io.sheepdog.membership.meta.Quorum;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,9 +18,9 @@ import java.util.Set;
  * The committed metadata log of a {@link LocalNetwork}, with Raft's rules and none of its machinery: a command
  * commits if its submitter sees a majority of the voters; every running node that sees a majority applies the log
  * up to its end at once, the others catch up when the partition heals. The voters are founded by the first format
- * (every member the formatting node sees) and grow as the leader adds members, like {@code addServer}. What each
- * node had applied when it stopped is its "disk": a restarted node replays exactly that prefix. All state is
- * guarded by the network's monitor.
+ * (every member the formatting node sees) and grow as the leader adds members one at a time, like
+ * {@code addServer}. What each node had applied when it stopped is its "disk": a restarted node replays exactly
+ * that prefix. All state is guarded by the network's monitor.
  */
 final class LocalMetadataLog {
     private final LocalNetwork network;
@@ -67,26 +68,24 @@ final class LocalMetadataLog {
         }
     }
 
-    /** Adds members to the voters (the leader's addServer). */
-    void addVoters(List<MemberInfo> members) {
+    /** Adds a member to the voters (the leader's addServer); nothing before the group was founded. */
+    void addVoter(MemberInfo member) {
         synchronized (network) {
             if (!voters.isEmpty()) {
-                members.forEach(m -> voters.add(m.id()));
+                voters.add(member.id());
             }
         }
     }
 
-    /** The voters, in the order they were added. */
-    List<NodeId> voters() {
+    /** The voters. */
+    Quorum voters() {
         synchronized (network) {
-            return List.copyOf(voters);
+            return new Quorum(voters);
         }
     }
 
     boolean hasMajority(List<MemberInfo> visible) {
-        synchronized (network) {
-            return !voters.isEmpty() && reach(visible) >= voters.size() / 2 + 1;
-        }
+        return voters().reachedBy(visible);
     }
 
     /** Called by the network (holding its monitor) after every view change. */
@@ -104,16 +103,10 @@ final class LocalMetadataLog {
             throw new MetadataException(Outcome.NO_MAJORITY, "cannot change cluster metadata: this node is not in a"
                     + " metadata group yet; format the cluster first");
         }
-        long reach = reach(visible);
-        int majority = voters.size() / 2 + 1;
-        if (reach < majority) {
+        Quorum quorum = new Quorum(voters);
+        if (!quorum.reachedBy(visible)) {
             throw new MetadataException(Outcome.NO_MAJORITY, "cannot change cluster metadata: no leader of the"
-                    + " metadata group is reachable from this node (it reaches " + reach + " of the " + voters.size()
-                    + " metadata members, a majority is " + majority + ")");
+                    + " metadata group is reachable from this node (" + quorum.describeReach(visible) + ")");
         }
-    }
-
-    private long reach(List<MemberInfo> visible) {
-        return visible.stream().map(MemberInfo::id).filter(voters::contains).count();
     }
 }

@@ -8,12 +8,13 @@ import io.sheepdog.membership.meta.ClusterMetadata;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.CommandResult;
-import io.sheepdog.membership.meta.EpochDecider;
+import io.sheepdog.membership.meta.LeaderDecider;
 import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataException;
 import io.sheepdog.membership.meta.MetadataListener;
 import io.sheepdog.membership.meta.MetadataState;
 import io.sheepdog.membership.meta.Outcome;
+import io.sheepdog.membership.meta.Quorum;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -29,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterMetadataService} on a {@link LocalNetwork}'s {@link LocalMetadataLog}: the same contract as the
- * Raft implementation (majority commits, NO_MAJORITY in a minority, epochs decided by a leader with
- * {@link EpochDecider}, listeners on one thread in log order), synchronous and in-process. The leader is the voter
- * with the lowest node id among those that see a majority.
+ * Raft implementation (majority commits, NO_MAJORITY in a minority, listeners on one thread in log order),
+ * synchronous and in-process. The leader is the voter with the lowest node id among those that see a majority; it
+ * carries out the same {@link LeaderDecider} as the Raft leader (voters added one at a time, epochs), on the
+ * listener thread whenever something changed ({@link #poke()}). It needs no periodic tick: nothing here is lost in
+ * flight, since a proposal ends (applied or refused) before {@code submit} returns.
  */
 public final class LocalMetadataService implements ClusterMetadataService {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMetadataService.class);
@@ -43,6 +46,7 @@ public final class LocalMetadataService implements ClusterMetadataService {
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService thread;
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final LeaderDecider decider = new LeaderDecider();
     private LocalMembership membership;
     private int applied;
 
@@ -101,6 +105,11 @@ public final class LocalMetadataService implements ClusterMetadataService {
         return last;
     }
 
+    /** The voters (node ids in hex, sorted). */
+    List<String> voters() {
+        return network.log().voters().voters().stream().map(NodeId::toString).sorted().toList();
+    }
+
     @Override
     public MetadataState state() {
         return metadata.state();
@@ -108,14 +117,8 @@ public final class LocalMetadataService implements ClusterMetadataService {
 
     @Override
     public ClusterStatus status() {
-        MetadataState s = state();
-        if (s.format() == null) {
-            return ClusterStatus.waitingForFormat();
-        }
-        if (!network.log().hasMajority(membership.members())) {
-            return ClusterStatus.noMajority(s.epochNumber(), EpochDecider.missing(s, membership.members()));
-        }
-        return EpochDecider.status(s, EpochDecider.decide(s, membership.members(), clock.getAsLong()));
+        List<MemberInfo> live = membership.members();
+        return LeaderDecider.status(state(), live, network.log().hasMajority(live), clock.getAsLong());
     }
 
     @Override
@@ -192,24 +195,28 @@ public final class LocalMetadataService implements ClusterMetadataService {
         }
         List<MemberInfo> visible = network.visibleTo(m);
         LocalMetadataLog log = network.log();
-        if (!log.hasMajority(visible)) {
+        Quorum voters = log.voters();
+        if (!voters.reachedBy(visible)) {
             return;
         }
-        List<NodeId> voters = log.voters();
+        // Raft's election, simplified: the voter with the lowest id among those that see a majority leads.
         NodeId leader = visible.stream().map(MemberInfo::id).filter(voters::contains)
                 .min(Comparator.comparingLong(NodeId::value)).orElse(null);
         if (!self.id().equals(leader)) {
             return;
         }
-        log.addVoters(visible);
-        EpochDecider.Decision d = EpochDecider.decide(state(), visible, clock.getAsLong());
-        if (d instanceof EpochDecider.Propose p) {
-            submit(p.command()).whenComplete((s, t) -> {
-                if (t != null) {
-                    LOG.info("local metadata leader {}: {} not applied: {}", self.hostPort(),
-                            p.command().getClass().getSimpleName(), t.getMessage());
-                }
-            });
-        }
+        LeaderDecider.Plan plan = decider.next(state(), visible, voters, clock.getAsLong());
+        plan.addVoter().ifPresent(v -> {
+            log.addVoter(v);
+            decider.addFinished(v.id());
+            poke(); // the next one, if any
+        });
+        plan.propose().ifPresent(c -> submit(c).whenComplete((s, t) -> {
+            decider.proposalFinished(c);
+            if (t != null) {
+                LOG.info("local metadata leader {}: {} not applied: {}", self.hostPort(), LeaderDecider.describe(c),
+                        t.getMessage());
+            }
+        }));
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * commit (it is cut off from the majority: metadata is read-only there).
  *
  * <p>The service also decides epochs: whichever node leads the metadata group proposes a new epoch when the live
- * data nodes change ({@link EpochDecider}).
+ * data nodes change ({@link EpochDecider}), and makes joining members voters, as {@link LeaderDecider} decides.
  */
 public interface ClusterMetadataService extends ClusterIdSource, AutoCloseable {
 

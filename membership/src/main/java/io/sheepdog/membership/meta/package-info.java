@@ -5,6 +5,8 @@
  * ({@link io.sheepdog.membership.meta.ClusterMetadata}) changed only by
  * {@link io.sheepdog.membership.meta.MetadataCommand}s, which a consensus engine orders and replicates
  * ({@link io.sheepdog.membership.meta.ClusterMetadataService}). {@link io.sheepdog.membership.meta.EpochDecider}
- * holds the rule that turns membership changes into epochs. Pure Java; no engine types here.
+ * holds the rule that turns membership changes into epochs, {@link io.sheepdog.membership.meta.LeaderDecider} what
+ * the metadata leader does about them (voters to add, commands to propose) for every engine, and
+ * {@link io.sheepdog.membership.meta.Quorum} counts the voters a node reaches. Pure Java; no engine types here.
  */
 package io.sheepdog.membership.meta;

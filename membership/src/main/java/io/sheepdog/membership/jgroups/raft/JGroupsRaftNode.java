@@ -86,7 +86,8 @@ public final class JGroupsRaftNode implements ClusterNode {
         bootstrap.install(raft, election, membership);
         // The log is replayed into the state machine while the channel connects (RAFT.start).
         membership.start();
-        duties = new LeaderDuties(membership.self().hostPort(), raft, membership, stateMachine, clock);
+        duties = new LeaderDuties(membership.self().hostPort(), raft, membership, stateMachine, clock,
+                LeaderDuties.DEFAULT_TICK);
         metadata = new RaftMetadataService(raft, redirect, stateMachine, bootstrap, membership, metadataConfig, clock);
         metadata.addListener((command, result, after) -> {
             if (command instanceof MetadataCommand.Format && result.ok()) {
@@ -121,6 +122,7 @@ public final class JGroupsRaftNode implements ClusterNode {
     }
 
     /** The Raft voting members (node ids in hex), for diagnostics. */
+    @Override
     public List<String> metadataMembers() {
         return raft.members();
     }

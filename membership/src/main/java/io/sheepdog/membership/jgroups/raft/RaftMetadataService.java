@@ -1,6 +1,5 @@
 package io.sheepdog.membership.jgroups.raft;
 
-import io.sheepdog.membership.MemberInfo;
 import io.sheepdog.membership.Membership;
 import io.sheepdog.membership.MembershipException;
 import io.sheepdog.membership.NodeId;
@@ -8,7 +7,7 @@ import io.sheepdog.membership.meta.ClusterFormat;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.CommandResult;
-import io.sheepdog.membership.meta.EpochDecider;
+import io.sheepdog.membership.meta.LeaderDecider;
 import io.sheepdog.membership.meta.MetadataCodec;
 import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataConfig;
@@ -16,7 +15,7 @@ import io.sheepdog.membership.meta.MetadataException;
 import io.sheepdog.membership.meta.MetadataListener;
 import io.sheepdog.membership.meta.MetadataState;
 import io.sheepdog.membership.meta.Outcome;
-import java.util.List;
+import io.sheepdog.membership.meta.Quorum;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,14 +73,7 @@ final class RaftMetadataService implements ClusterMetadataService {
 
     @Override
     public ClusterStatus status() {
-        MetadataState s = state();
-        if (s.format() == null) {
-            return ClusterStatus.waitingForFormat();
-        }
-        if (raft.leader() == null) {
-            return ClusterStatus.noMajority(s.epochNumber(), EpochDecider.missing(s, membership.members()));
-        }
-        return EpochDecider.status(s, EpochDecider.decide(s, membership.members(), clock.getAsLong()));
+        return LeaderDecider.status(state(), membership.members(), raft.leader() != null, clock.getAsLong());
     }
 
     @Override
@@ -227,13 +219,6 @@ final class RaftMetadataService implements ClusterMetadataService {
 
     /** "reaches 1 of the 3 metadata members, a majority is 2". */
     private String reach() {
-        List<String> voters = raft.members();
-        long reachable = membership.members().stream().map(MemberInfo::id).map(NodeId::toString)
-                .filter(voters::contains).count();
-        if (voters.isEmpty()) {
-            return "this node is not in a metadata group yet; format the cluster first";
-        }
-        return "it reaches " + reachable + " of the " + voters.size() + " metadata members, a majority is "
-                + (voters.size() / 2 + 1);
+        return Quorum.ofRaftIds(raft.members()).describeReach(membership.members());
     }
 }

@@ -9,11 +9,12 @@
  *   <li><b>Founding.</b> The first {@code format} founds the group with every live member
  *       ({@code RaftBootstrap}); the founding list is persisted like a static Raft configuration.</li>
  *   <li><b>Growth.</b> Nodes that join later are learners (they receive the log) until the leader adds them as
- *       voters, one at a time ({@code LeaderDuties}). Members are never removed automatically: a node that is down
- *       keeps its vote, so the cluster never shrinks its quorum behind the operator's back;
- *       {@code removeMember} is for nodes gone for good.</li>
+ *       voters, one at a time ({@code LeaderDuties} carries out {@link io.sheepdog.membership.meta.LeaderDecider}).
+ *       Members are never removed automatically: a node that is down keeps its vote, so the cluster never shrinks
+ *       its quorum behind the operator's back; {@code removeMember} is for nodes gone for good.</li>
  *   <li><b>Epochs.</b> The leader proposes them from membership changes with
- *       {@link io.sheepdog.membership.meta.EpochDecider}.</li>
+ *       {@link io.sheepdog.membership.meta.EpochDecider}, through the same
+ *       {@link io.sheepdog.membership.meta.LeaderDecider}.</li>
  * </ul>
  */
 package io.sheepdog.membership.jgroups.raft;
