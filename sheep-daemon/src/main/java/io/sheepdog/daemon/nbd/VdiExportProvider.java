@@ -7,9 +7,11 @@ import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.ExportProvider;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Exports every VDI under its name. Called on the event loop, which waits here, with a bound, for what it cannot
+ * Exports every working VDI under its name and every snapshot, read-only, as {@code NAME@ID} and (if tagged)
+ * {@code NAME@TAG}. Called on the event loop, which waits here, with a bound, for what it cannot
  * answer from memory: the inode of a VDI not opened yet, and the read barrier for a name this node does not know
  * (a VDI created through another node a moment ago; see {@link VdiService}).
  */
@@ -28,14 +30,22 @@ public final class VdiExportProvider implements ExportProvider {
     @Override
     public List<ExportDescription> list() {
         try {
-            return vdis.list().stream().map(VdiExportProvider::describe).toList();
+            return vdis.list().stream().flatMap(VdiExportProvider::describe).toList();
         } catch (SheepException e) {
             return List.of();
         }
     }
 
-    private static ExportDescription describe(VdiInfo v) {
-        return new ExportDescription(v.name(), String.format("sheepdog VDI %s (id %06x, %d bytes, %d copies)",
-                v.name(), v.vid(), v.size(), v.copies()));
+    /** A working VDI as its name; a snapshot as NAME@ID and, if tagged, NAME@TAG (both read-only). */
+    private static Stream<ExportDescription> describe(VdiInfo v) {
+        if (v.snapshotId() == 0) {
+            return Stream.of(new ExportDescription(v.name(), String.format(
+                    "sheepdog VDI %s (id %06x, %d bytes, %d copies)", v.name(), v.vid(), v.size(), v.copies())));
+        }
+        String what = String.format("sheepdog VDI %s snapshot %d%s (id %06x, %d bytes, read-only)", v.name(),
+                v.snapshotId(), v.tag().isEmpty() ? "" : " " + v.tag(), v.vid(), v.size());
+        Stream<ExportDescription> byId = Stream.of(new ExportDescription(v.name() + "@" + v.snapshotId(), what));
+        return v.tag().isEmpty() ? byId
+                : Stream.concat(byId, Stream.of(new ExportDescription(v.name() + "@" + v.tag(), what)));
     }
 }

@@ -90,24 +90,41 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     /**
-     * The inode of a working VDI by name, for the NBD export of that name; waits a bounded time for a load. The name
-     * is looked up after a read barrier, so an open sees every change committed before it anywhere: the VDI of that
-     * name may have been deleted, or deleted and created again, through another node a moment ago.
+     * The inode an NBD export name stands for, waiting a bounded time for a load: the working VDI of that name, or,
+     * for {@code NAME@TAG} and {@code NAME@ID}, that snapshot of NAME (read-only). A working VDI whose name holds an
+     * {@code @} wins over a snapshot of the part before it. The name is looked up after a read barrier, so an open
+     * sees every change committed before it anywhere: the VDI may have been deleted, or deleted and created again,
+     * through another node a moment ago.
      */
-    public Optional<Inode> inode(String name) {
-        Optional<VdiEntry> entry = synced().workingVdi(name);
+    public Optional<Inode> inode(String exportName) {
+        MetadataState state = synced();
+        Optional<VdiEntry> entry = state.workingVdi(exportName);
+        int at = exportName.lastIndexOf('@');
+        if (entry.isEmpty() && at > 0) {
+            entry = snapshotNamed(state, exportName.substring(0, at), exportName.substring(at + 1));
+        }
         if (entry.isEmpty()) {
             return Optional.empty();
         }
         try {
             return Optional.of(inodes.get(entry.get()).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("VDI {} cannot be opened: its inode did not load: {}", name, e.toString());
+            LOG.warn("VDI {} cannot be opened: its inode did not load: {}", exportName, e.toString());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    private static Optional<VdiEntry> snapshotNamed(MetadataState state, String name, String ref) {
+        SnapshotRef parsed;
+        try {
+            parsed = SnapshotRef.parse(ref);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return parsed.tag().isEmpty() ? state.snapshot(name, parsed.id()) : state.snapshot(name, parsed.tag());
     }
 
     /**
