@@ -98,12 +98,12 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.VID_IN_USE,
                     String.format("VDI id %06x belonged to a deleted VDI and is never given again", v.vid()));
         }
-        if (v.parentVid() != 0 && s.vdi(v.parentVid()).map(VdiEntry::isWorking).orElse(true)) {
+        if (v.parentVid() != 0 && s.vdi(v.parentVid()).map(p -> p.isWorking() || p.deleted()).orElse(true)) {
             return CommandResult.rejected(Outcome.NO_SUCH_VDI, String.format(
                     "cannot clone VDI id %06x: it is not a snapshot (any more)", v.parentVid()));
         }
         for (VdiEntry e : s.vdis().values()) {
-            if (e.name().equals(v.name()) && e.snapshotId() == v.snapshotId()) {
+            if (!e.deleted() && e.name().equals(v.name()) && e.snapshotId() == v.snapshotId()) {
                 return CommandResult.rejected(Outcome.VDI_EXISTS, v.isWorking()
                         ? "VDI " + v.name() + " already exists"
                         : "VDI " + v.name() + " already has snapshot " + v.snapshotId());
@@ -142,7 +142,9 @@ public final class ClusterMetadata {
         if (!idFree.ok()) {
             return idFree;
         }
-        int number = s.snapshots(c.name()).stream().mapToInt(VdiEntry::snapshotId).max().orElse(0) + 1;
+        // Numbers are never given twice: deleted snapshots kept for their children count too.
+        int number = s.vdis().values().stream().filter(v -> v.name().equals(c.name()))
+                .mapToInt(VdiEntry::snapshotId).max().orElse(0) + 1;
         Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
         vdis.put(working.vid(), new VdiEntry(working.name(), working.vid(), working.size(), working.createdMillis(),
                 working.copies(), number, c.tag(), working.parentVid()));
@@ -213,13 +215,30 @@ public final class ClusterMetadata {
         return CommandResult.success();
     }
 
+    /**
+     * Deletes a VDI or a snapshot. An entry that others were made from (a snapshot with its name's next VDI or
+     * clones) is kept, hidden, since they read objects it owns; any other is removed and its id retired. Removing
+     * one may leave its parent, a hidden entry, with no children: that is removed too, and so on up the chain.
+     */
     private CommandResult deleteVdi(MetadataState s, MetadataCommand.DeleteVdi d) {
         VdiEntry e = s.vdis().get(d.vid());
-        if (e == null || !e.name().equals(d.name())) {
+        if (e == null || e.deleted() || !e.name().equals(d.name())) {
             return CommandResult.rejected(Outcome.NO_SUCH_VDI, "no VDI " + d.name()
                     + String.format(" with id %06x", d.vid()));
         }
-        state = s.withVdiDeleted(d.vid());
+        if (!s.children(e.vid()).isEmpty()) {
+            Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+            vdis.put(e.vid(), e.hidden());
+            state = s.withVdis(vdis);
+            return CommandResult.success();
+        }
+        MetadataState next = s.withVdiDeleted(e.vid());
+        VdiEntry parent = next.vdis().get(e.parentVid());
+        while (parent != null && parent.deleted() && next.children(parent.vid()).isEmpty()) {
+            next = next.withVdiDeleted(parent.vid());
+            parent = next.vdis().get(parent.parentVid());
+        }
+        state = next;
         return CommandResult.success();
     }
 

@@ -123,31 +123,36 @@ public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, L
 
     /** The working VDI of this name. */
     public Optional<VdiEntry> workingVdi(String name) {
-        return vdis.values().stream().filter(v -> v.isWorking() && v.name().equals(name)).findFirst();
+        return vdis.values().stream().filter(v -> !v.deleted() && v.isWorking() && v.name().equals(name)).findFirst();
     }
 
     /** The snapshots of {@code name}, oldest first. */
     public List<VdiEntry> snapshots(String name) {
-        return vdis.values().stream().filter(v -> !v.isWorking() && v.name().equals(name))
+        return vdis.values().stream().filter(v -> !v.deleted() && !v.isWorking() && v.name().equals(name))
                 .sorted(Comparator.comparingInt(VdiEntry::snapshotId)).toList();
     }
 
     /** The snapshot of {@code name} tagged {@code tag}. */
     public Optional<VdiEntry> snapshot(String name, String tag) {
-        return vdis.values().stream().filter(v -> !v.isWorking() && v.name().equals(name) && v.tag().equals(tag))
-                .findFirst();
+        return vdis.values().stream().filter(v -> !v.deleted() && !v.isWorking() && v.name().equals(name)
+                && v.tag().equals(tag)).findFirst();
     }
 
     /** The snapshot of {@code name} numbered {@code snapshotId}. */
     public Optional<VdiEntry> snapshot(String name, int snapshotId) {
-        return vdis.values().stream().filter(v -> snapshotId > 0 && v.snapshotId() == snapshotId
+        return vdis.values().stream().filter(v -> !v.deleted() && snapshotId > 0 && v.snapshotId() == snapshotId
                 && v.name().equals(name)).findFirst();
     }
 
-    /** Every VDI, sorted by name then snapshot id. */
+    /** The entries made from {@code vid}: its snapshot's working child, its clones (deleted ones included). */
+    public List<VdiEntry> children(int vid) {
+        return vdis.values().stream().filter(v -> v.parentVid() == vid).toList();
+    }
+
+    /** Every VDI but the deleted ones kept for their children, sorted by name then snapshot id. */
     @JsonIgnore
     public List<VdiEntry> vdisByName() {
-        List<VdiEntry> l = new ArrayList<>(vdis.values());
+        List<VdiEntry> l = new ArrayList<>(vdis.values().stream().filter(v -> !v.deleted()).toList());
         l.sort(Comparator.comparing(VdiEntry::name).thenComparingInt(VdiEntry::snapshotId));
         return l;
     }

@@ -1,5 +1,6 @@
 package io.sheepdog.membership.meta;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
 /**
@@ -14,15 +15,23 @@ import java.util.Objects;
  * @param snapshotId    0 for the working VDI, else the snapshot number
  * @param tag           snapshot tag, empty if none
  * @param parentVid     the VDI this one was cloned or snapshotted from, 0 if none
+ * @param deleted       deleted, but kept (hidden from every lookup by name) because VDIs made from it still read
+ *                      objects it owns; left out of the persisted form while false
  */
 public record VdiEntry(String name, int vid, long size, long createdMillis, int copies, int snapshotId, String tag,
-                       int parentVid) {
+                       int parentVid, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean deleted) {
     /**
      * Largest VDI id (24 bits). The same value as {@code io.sheepdog.store.ObjectId.MAX_VDI_ID}, which defines it
      * (the vid field of an object id); repeated here because membership does not depend on object-store, and
      * guarded by a test in sheep-daemon ({@code VdiLimitsTest}).
      */
     public static final int MAX_VID = 0xff_ffff;
+
+    /** A live entry. */
+    public VdiEntry(String name, int vid, long size, long createdMillis, int copies, int snapshotId, String tag,
+                    int parentVid) {
+        this(name, vid, size, createdMillis, copies, snapshotId, tag, parentVid, false);
+    }
 
     public VdiEntry {
         Objects.requireNonNull(name, "name");
@@ -42,6 +51,11 @@ public record VdiEntry(String name, int vid, long size, long createdMillis, int 
     /** How the objects of this VDI are kept. */
     public Redundancy redundancy() {
         return Redundancy.replicas(copies);
+    }
+
+    /** This entry, deleted but kept for the VDIs that still read its objects. */
+    VdiEntry hidden() {
+        return new VdiEntry(name, vid, size, createdMillis, copies, snapshotId, tag, parentVid, true);
     }
 
     /** True for the working (writable) VDI of its name. */

@@ -136,6 +136,41 @@ class ClusterMetadataTest {
     }
 
     @Test
+    void aDeletedSnapshotThatOthersWereMadeFromIsKeptHiddenUntilTheyAreGone() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1")));
+        m.apply(new MetadataCommand.CreateVdi(vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.SnapshotVdi("alice", 10, 11, "one", 7));
+        m.apply(new MetadataCommand.SnapshotVdi("alice", 11, 12, "two", 8));
+        m.apply(new MetadataCommand.CreateVdi(new VdiEntry("bob", 20, 1 << 30, 9, 2, 0, "", 10)));
+
+        assertThat(m.apply(new MetadataCommand.DeleteVdi("alice", 10)).ok()).isTrue();
+        MetadataState s = m.state();
+        assertThat(s.vdi(10).orElseThrow().deleted()).as("11 and bob read its objects").isTrue();
+        assertThat(s.snapshot("alice", "one")).isEmpty();
+        assertThat(s.vdisByName()).extracting(VdiEntry::vid).containsExactly(12, 11, 20);
+        assertThat(s.retiredVids()).doesNotContain(10);
+        assertThat(m.apply(new MetadataCommand.DeleteVdi("alice", 10)).outcome())
+                .as("a hidden entry is not there to delete").isEqualTo(Outcome.NO_SUCH_VDI);
+        assertThat(m.apply(new MetadataCommand.CreateVdi(new VdiEntry("carol", 21, 1, 9, 2, 0, "", 10))).outcome())
+                .as("nor to clone").isEqualTo(Outcome.NO_SUCH_VDI);
+        assertThat(m.apply(new MetadataCommand.SnapshotVdi("alice", 12, 13, "one", 9)).ok())
+                .as("its tag is free again").isTrue();
+        assertThat(m.state().vdi(12).orElseThrow().snapshotId()).as("numbers go on past the hidden one")
+                .isEqualTo(3);
+
+        m.apply(new MetadataCommand.DeleteVdi("bob", 20));
+        assertThat(m.state().vdi(10)).as("11 still reads it").isPresent();
+        // Deleting 11 hides it (12 was made from it); deleting 12 then 13 removes the whole chain.
+        m.apply(new MetadataCommand.DeleteVdi("alice", 11));
+        m.apply(new MetadataCommand.DeleteVdi("alice", 13));
+        assertThat(m.state().vdis().keySet()).containsExactly(10, 11, 12);
+        m.apply(new MetadataCommand.DeleteVdi("alice", 12));
+        assertThat(m.state().vdis()).as("nothing reads 10 and 11 any more").isEmpty();
+        assertThat(m.state().retiredVids()).contains(10, 11, 12, 13, 20);
+    }
+
+    @Test
     void aResizeChangesOnlyTheWorkingVdiItWasMeantFor() {
         ClusterMetadata m = new ClusterMetadata();
         m.apply(format("c1", member(A, "a1")));
