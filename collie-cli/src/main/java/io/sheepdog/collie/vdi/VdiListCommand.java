@@ -12,11 +12,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -44,44 +40,26 @@ public final class VdiListCommand extends CollieCommand {
     @Override
     protected int run(SheepClient sheep, CollieIo io) throws Exception {
         OutputOptions.Format format = output.format();
-        List<VdiInfo> all = sheep.list();
-        List<VdiInfo> vdis = all.stream().filter(v -> name == null || name.equals(v.name())).toList();
+        List<VdiInfo> vdis = sheep.list().stream().filter(v -> name == null || name.equals(v.name())).toList();
         if (format == OutputOptions.Format.JSON) {
             JsonOutput.print(io.out(), vdis);
         } else {
-            print(vdis, clones(all), format == OutputOptions.Format.RAW, io.zone(), io.out());
+            print(vdis, format == OutputOptions.Format.RAW, io.zone(), io.out());
         }
         return ExitCodes.SUCCESS;
     }
 
-    /**
-     * The ids of the clones among {@code all}: VDIs whose parent is a snapshot of another name. (A working VDI whose
-     * parent is its own name's snapshot is no clone: that is how every snapshot leaves its name.)
-     */
-    static Set<Integer> clones(List<VdiInfo> all) {
-        Map<Integer, String> names = new HashMap<>();
-        all.forEach(v -> names.put(v.vid(), v.name()));
-        Set<Integer> clones = new HashSet<>();
-        for (VdiInfo v : all) {
-            String parent = names.get(v.parentVid());
-            if (v.snapshotId() == 0 && v.parentVid() != 0 && !v.name().equals(parent)) {
-                clones.add(v.vid());
-            }
-        }
-        return clones;
-    }
-
-    static void print(List<VdiInfo> vdis, Set<Integer> clones, boolean raw, ZoneId zone, PrintWriter out) {
+    static void print(List<VdiInfo> vdis, boolean raw, ZoneId zone, PrintWriter out) {
         if (!raw) {
             out.println("  Name        Id    Size    Used  Shared    Creation time   VDI id  Copies  Tag");
         }
         for (VdiInfo v : vdis) {
             if (raw) {
-                out.printf("%c %s %d %d %d %d %d %x %d %s%n", marker(v, clones, '='), escape(v.name()), v.snapshotId(),
+                out.printf("%c %s %d %d %d %d %d %x %d %s%n", marker(v, '='), escape(v.name()), v.snapshotId(),
                         v.size(), v.usedBytes(), v.sharedBytes(), v.createdMillis() / 1000, v.vid(), v.copies(),
                         v.tag());
             } else {
-                out.printf("%c %-8s %5d %7s %7s %7s %s  %7x %6d %13s%n", marker(v, clones, ' '), v.name(), v.snapshotId(),
+                out.printf("%c %-8s %5d %7s %7s %7s %s  %7x %6d %13s%n", marker(v, ' '), v.name(), v.snapshotId(),
                         Sizes.human(v.size()), Sizes.human(v.usedBytes()), Sizes.human(v.sharedBytes()),
                         CREATED.format(Instant.ofEpochMilli(v.createdMillis()).atZone(zone)), v.vid(), v.copies(),
                         v.tag());
@@ -90,11 +68,11 @@ public final class VdiListCommand extends CollieCommand {
     }
 
     /** 's' for a snapshot, 'c' for a clone, else {@code working}. */
-    private static char marker(VdiInfo v, Set<Integer> clones, char working) {
+    private static char marker(VdiInfo v, char working) {
         if (v.snapshotId() != 0) {
             return 's';
         }
-        return clones.contains(v.vid()) ? 'c' : working;
+        return v.cloned() ? 'c' : working;
     }
 
     /** Raw output is split on spaces: escape whitespace and backslashes in names, as dog does. */

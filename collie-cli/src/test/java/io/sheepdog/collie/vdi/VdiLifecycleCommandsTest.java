@@ -107,6 +107,20 @@ class VdiLifecycleCommandsTest {
     }
 
     @Test
+    void deleteMinusSDeletesOneSnapshotAndTheCloneKeepsItsData() {
+        ok("vdi", "create", "alice", "8M");
+        write("alice", 0, (byte) 1);
+        ok("vdi", "snapshot", "-s", "one", "alice");
+        ok("vdi", "clone", "-s", "one", "alice", "bob");
+        ok("vdi", "delete", "-s", "one", "alice");
+        assertThat(h.run("vdi", "list", "-r").stdout()).doesNotContain(" one\n").contains("c bob 0 ");
+        assertThat(h.run("vdi", "read", "bob", "0", "1").stdoutBytes()).containsExactly(1);
+        Result again = h.run("vdi", "delete", "-s", "one", "alice");
+        assertThat(again.exitCode()).isEqualTo(5);
+        assertThat(again.stderr()).isEqualTo("collie: VDI alice has no snapshot one\n");
+    }
+
+    @Test
     void everyNewCommandHasHelp() {
         for (String cmd : new String[] {"snapshot", "clone", "rollback", "resize", "tree"}) {
             Result r = h.run("vdi", cmd, "--help");

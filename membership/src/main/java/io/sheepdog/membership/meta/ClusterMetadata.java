@@ -172,7 +172,7 @@ public final class ClusterMetadata {
         if (!idFree.ok()) {
             return idFree;
         }
-        MetadataState without = s.withVdiDeleted(working.vid());
+        MetadataState without = removed(s, working);
         Map<Integer, VdiEntry> vdis = new TreeMap<>(without.vdis());
         vdis.put(r.newVid(), new VdiEntry(r.name(), r.newVid(), snapshot.size(), r.millis(), working.copies(), 0, "",
                 snapshot.vid()));
@@ -232,14 +232,19 @@ public final class ClusterMetadata {
             state = s.withVdis(vdis);
             return CommandResult.success();
         }
+        state = removed(s, e);
+        return CommandResult.success();
+    }
+
+    /** {@code s} without {@code e} (its id retired) and without the hidden ancestors that leaves childless. */
+    private static MetadataState removed(MetadataState s, VdiEntry e) {
         MetadataState next = s.withVdiDeleted(e.vid());
         VdiEntry parent = next.vdis().get(e.parentVid());
         while (parent != null && parent.deleted() && next.children(parent.vid()).isEmpty()) {
             next = next.withVdiDeleted(parent.vid());
             parent = next.vdis().get(parent.parentVid());
         }
-        state = next;
-        return CommandResult.success();
+        return next;
     }
 
     private CommandResult newEpoch(MetadataState s, MetadataCommand.NewEpoch e) {

@@ -12,8 +12,16 @@ package io.sheepdog.daemon.api;
  * @param copies       number of replicas of each object
  * @param snapshotId   0 for the working VDI, else the snapshot number
  * @param tag          snapshot tag, empty if none
- * @param parentVid    VDI id of the parent (clone source), 0 if none
+ * @param parentVid    VDI id of the parent (the snapshot it was made from), 0 if none
+ * @param cloned       whether the VDI descends from a snapshot of another name ({@code c} in {@code vdi list}); the
+ *                     working VDI a snapshot leaves behind descends from its own name's and is no clone
  */
 public record VdiInfo(String name, int vid, long size, long usedBytes, long sharedBytes, long createdMillis,
-                      int copies, int snapshotId, String tag, int parentVid) {
+                      int copies, int snapshotId, String tag, int parentVid, boolean cloned) {
+
+    /** A VDI that is no clone. */
+    public VdiInfo(String name, int vid, long size, long usedBytes, long sharedBytes, long createdMillis, int copies,
+                   int snapshotId, String tag, int parentVid) {
+        this(name, vid, size, usedBytes, sharedBytes, createdMillis, copies, snapshotId, tag, parentVid, false);
+    }
 }

@@ -18,8 +18,18 @@ public interface VdiOps {
 
     VdiInfo lookup(String name) throws SheepException;
 
-    /** Deletes the VDI and all its objects. */
+    /**
+     * Deletes the working VDI {@code name}; its snapshots stay. Its objects are freed unless another VDI still reads
+     * them.
+     */
     void delete(String name) throws SheepException;
+
+    /**
+     * Deletes snapshot {@code snapshot} of {@code name}. The VDIs made from it (its name's next VDI, its clones) keep
+     * reading what they share with it; every object no VDI reads any more is freed. Fails NO_VDI if there is no such
+     * snapshot.
+     */
+    void deleteSnapshot(String name, SnapshotRef snapshot) throws SheepException;
 
     /**
      * Takes a snapshot of the working VDI {@code name}: its content as it is now becomes a read-only snapshot (the

@@ -300,6 +300,13 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
         return admin(Opcode.VDI_RESIZE, new VdiRequests.Resize(name, size, force));
     }
 
+    @Override
+    public void deleteSnapshot(String name, SnapshotRef snapshot) throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_DELETE_SNAPSHOT, 0, 0, 0, 0, 0,
+                SheepJson.encode(SheepTransport.ALLOCATOR, new VdiRequests.DeleteSnapshot(name,
+                        snapshot.toString())))), peer));
+    }
+
     /** A lifecycle request with a JSON body, answered with the VDI it made or changed. */
     private VdiInfo admin(Opcode op, Record body) throws SheepException {
         return block(ResponseMapping.json(call(SheepRequest.of(op, 0, 0, 0, 0, 0,

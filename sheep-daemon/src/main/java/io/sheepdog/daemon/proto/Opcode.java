@@ -45,6 +45,7 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_ROLLBACK</td><td>payload JSON {@link VdiRequests.Rollback}</td><td>JSON VdiInfo of the new working
  *     VDI</td></tr>
  * <tr><td>VDI_RESIZE</td><td>payload JSON {@link VdiRequests.Resize}</td><td>JSON VdiInfo</td></tr>
+ * <tr><td>VDI_DELETE_SNAPSHOT</td><td>payload JSON {@link VdiRequests.DeleteSnapshot}</td><td>empty</td></tr>
  * <tr><td>OBJ_CHECK</td><td>arg0 oid</td><td>JSON ObjectCheck</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. A code this table does
@@ -118,6 +119,8 @@ public enum Opcode {
     VDI_ROLLBACK(0x17, Kind.CONTROL),
     /** Change the size of a working VDI. */
     VDI_RESIZE(0x18, Kind.CONTROL),
+    /** Delete one snapshot of a VDI. */
+    VDI_DELETE_SNAPSHOT(0x19, Kind.CONTROL),
     /** Compare the replicas of one object and repair the missing, damaged, stale or divergent ones. */
     OBJ_CHECK(0x3a, Kind.CONTROL);
 

@@ -24,4 +24,8 @@ public final class VdiRequests {
     /** Give the working VDI {@code name} {@code size} bytes; shrinking needs {@code force}. */
     public record Resize(String name, long size, boolean force) {
     }
+
+    /** Delete snapshot {@code snapshot} of {@code name}. */
+    public record DeleteSnapshot(String name, String snapshot) {
+    }
 }

@@ -146,6 +146,11 @@ public final class SheepRequestAdapter {
                 VdiRequests.Rollback q = body(r, VdiRequests.Rollback.class);
                 return json(r, vdis.rollback(required(r, q.name(), "name"), snapshot(r, q.snapshot())), alloc);
             }
+            case VDI_DELETE_SNAPSHOT: {
+                VdiRequests.DeleteSnapshot q = body(r, VdiRequests.DeleteSnapshot.class);
+                vdis.deleteSnapshot(required(r, q.name(), "name"), snapshot(r, q.snapshot()));
+                return SheepResponse.success(r);
+            }
             case VDI_RESIZE: {
                 VdiRequests.Resize q = body(r, VdiRequests.Resize.class);
                 return json(r, vdis.resize(required(r, q.name(), "name"), q.size(), q.force()), alloc);

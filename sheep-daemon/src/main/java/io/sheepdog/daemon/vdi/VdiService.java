@@ -21,7 +21,11 @@ import io.sheepdog.membership.meta.VdiEntry;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -231,16 +235,95 @@ public final class VdiService implements VdiOps, MetadataListener {
     public void delete(String name) throws SheepException {
         requireFormatted();
         synchronized (adminLock) {
-            VdiEntry e = synced().workingVdi(name).orElseThrow(() -> noVdi(name));
-            MetadataErrors.await(metadata.deleteVdi(name, e.vid()), "delete VDI " + name);
-            inodes.remove(e.vid());
-            // The VDI is gone once the table says so; its objects follow, as the inode object maps them (this node's
-            // copy of the map may miss objects other gateways allocated). A crash here leaves objects of an id that
-            // is retired: no VDI ever takes them for its own.
-            removeOwned(e, await(inodes.readMap(e), "read the inode of " + name), 0);
-            await(gateway.remove(ObjectId.inode(e.vid())), "remove the inode of " + name);
-            LOG.info("deleted VDI {} id {}", name, Integer.toHexString(e.vid()));
+            MetadataState before = synced();
+            VdiEntry e = before.workingVdi(name).orElseThrow(() -> noVdi(name));
+            deleteEntry(e, before, "delete VDI " + name);
         }
+    }
+
+    @Override
+    public void deleteSnapshot(String name, SnapshotRef snapshot) throws SheepException {
+        requireFormatted();
+        synchronized (adminLock) {
+            MetadataState before = synced();
+            VdiEntry e = snapshotOf(before, name, snapshot);
+            deleteEntry(e, before, "delete snapshot " + snapshot + " of VDI " + name);
+        }
+    }
+
+    /**
+     * Commits the deletion of {@code e} (the table keeps it hidden if VDIs were made from it), then frees the objects
+     * that no live VDI reads any more ({@link #reclaim}). A crash in between leaves objects of ids no live VDI reads.
+     */
+    private void deleteEntry(VdiEntry e, MetadataState before, String what) throws SheepException {
+        MetadataState after = MetadataErrors.await(metadata.deleteVdi(e.name(), e.vid()), what);
+        inodes.remove(e.vid());
+        int freed = reclaim(e, before, after);
+        LOG.info("{}: id {} {}, {} objects freed", what, Integer.toHexString(e.vid()),
+                after.vdi(e.vid()).isPresent() ? "kept hidden for the VDIs made from it" : "removed", freed);
+    }
+
+    /**
+     * Frees what a deletion left unread. An object {@code (A, i)} is read by a live VDI when some live descendant of
+     * {@code A} (children by parent id, hidden ones walked through) maps index {@code i} to {@code A}, and only
+     * descendants can map to {@code A}. Every entry on the chain from {@code deleted} up that is hidden or gone after
+     * the deletion loses the objects nothing live maps to it; a gone one also its inode.
+     *
+     * @return the number of objects removed
+     */
+    private int reclaim(VdiEntry deleted, MetadataState before, MetadataState after) throws SheepException {
+        Map<Integer, int[]> maps = new HashMap<>();
+        int freed = 0;
+        for (VdiEntry a = deleted; a != null; a = a.parentVid() == 0 ? null : before.vdis().get(a.parentVid())) {
+            Optional<VdiEntry> now = after.vdi(a.vid());
+            if (now.isPresent() && !now.get().deleted()) {
+                continue; // live: it reads all it owns
+            }
+            int[] owned = map(maps, a);
+            BitSet read = new BitSet(owned.length);
+            for (VdiEntry live : liveDescendants(after, a.vid())) {
+                int[] m = map(maps, live);
+                for (int i = 0; i < Math.min(m.length, owned.length); i++) {
+                    if (m[i] == a.vid()) {
+                        read.set(i);
+                    }
+                }
+            }
+            for (int i = 0; i < owned.length; i++) {
+                if (owned[i] == a.vid() && !read.get(i)) {
+                    await(gateway.remove(ObjectId.data(a.vid(), i)), "remove object " + i + " of id "
+                            + Integer.toHexString(a.vid()));
+                    freed++;
+                }
+            }
+            if (now.isEmpty()) {
+                await(gateway.remove(ObjectId.inode(a.vid())), "remove the inode of id " + Integer.toHexString(a.vid()));
+            }
+        }
+        return freed;
+    }
+
+    private int[] map(Map<Integer, int[]> maps, VdiEntry e) throws SheepException {
+        int[] m = maps.get(e.vid());
+        if (m == null) {
+            m = await(inodes.readMap(e), "read the inode of id " + Integer.toHexString(e.vid()));
+            maps.put(e.vid(), m);
+        }
+        return m;
+    }
+
+    private static List<VdiEntry> liveDescendants(MetadataState state, int vid) {
+        List<VdiEntry> live = new ArrayList<>();
+        ArrayDeque<Integer> next = new ArrayDeque<>(List.of(vid));
+        while (!next.isEmpty()) {
+            for (VdiEntry child : state.children(next.poll())) {
+                if (!child.deleted()) {
+                    live.add(child);
+                }
+                next.add(child.vid());
+            }
+        }
+        return live;
     }
 
     @Override
@@ -304,13 +387,11 @@ public final class VdiService implements VdiOps, MetadataListener {
                 VdiEntry child = new VdiEntry(name, allocate(name, state), target.size(), clock.millis(),
                         working.copies(), 0, "", target.vid());
                 int[] map = await(inodes.readMap(target), "read the inode of " + name + "@" + snapshot);
-                int[] discarded = await(inodes.readMap(working), "read the inode of " + name);
-                register(child, map, new MetadataCommand.RollbackVdi(name, working.vid(), target.vid(), child.vid(),
-                        child.createdMillis()), "roll back VDI " + name);
-                // The old working VDI is gone from the table; nothing else reads what it owned (a working VDI has
-                // no snapshots or clones of its own: they are of the snapshots).
-                removeOwned(working, discarded, 0);
-                await(gateway.remove(ObjectId.inode(working.vid())), "remove the inode of " + name);
+                MetadataState after = register(child, map, new MetadataCommand.RollbackVdi(name, working.vid(),
+                        target.vid(), child.vid(), child.createdMillis()), "roll back VDI " + name);
+                // The old working VDI is gone from the table; what it owned is read by nothing (a working VDI is
+                // nobody's parent), and what it shared may now be unread too.
+                reclaim(working, state, after);
                 LOG.info("rolled VDI {} back to snapshot {}: id {} is the working VDI, id {} is deleted", name,
                         snapshot, Integer.toHexString(child.vid()), Integer.toHexString(working.vid()));
                 return info(child, map);
@@ -560,7 +641,7 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     /** Used and Shared from an object map: objects this VDI owns, and objects it shares with an ancestor. */
-    private static VdiInfo info(VdiEntry e, int[] map) {
+    private VdiInfo info(VdiEntry e, int[] map) {
         long owned = 0;
         long shared = 0;
         for (int v : map) {
@@ -573,9 +654,19 @@ public final class VdiService implements VdiOps, MetadataListener {
         return toInfo(e, owned * ObjectLayout.OBJECT_SIZE, shared * ObjectLayout.OBJECT_SIZE);
     }
 
-    private static VdiInfo toInfo(VdiEntry r, long used, long shared) {
+    private VdiInfo toInfo(VdiEntry r, long used, long shared) {
         return new VdiInfo(r.name(), r.vid(), r.size(), used, shared, r.createdMillis(), r.copies(), r.snapshotId(),
-                r.tag(), r.parentVid());
+                r.tag(), r.parentVid(), isClone(metadata.state(), r));
+    }
+
+    /** Whether the oldest entry of {@code e}'s name on its chain of parents was made from another name's snapshot. */
+    private static boolean isClone(MetadataState state, VdiEntry e) {
+        VdiEntry root = e;
+        for (Optional<VdiEntry> p = state.vdi(root.parentVid()); p.isPresent() && p.get().name().equals(e.name());
+             p = state.vdi(root.parentVid())) {
+            root = p.get();
+        }
+        return root.parentVid() != 0;
     }
 
     private static SheepException noVdi(String name) {

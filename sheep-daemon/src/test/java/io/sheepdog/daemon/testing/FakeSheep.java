@@ -59,6 +59,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     private int shutdowns;
     private final TreeMap<String, Vdi> byName = new TreeMap<>();
     private final Map<Integer, Vdi> byVid = new HashMap<>();
+    /** Numbers of deleted snapshots by name: never given again, as the daemon numbers on past them. */
+    private final Map<String, Set<Integer>> hiddenSnapshotIds = new HashMap<>();
     /** Ids of deleted VDIs, never given again (until a format). */
     private final Set<Integer> retiredVids = new HashSet<>();
     private long flushes;
@@ -72,6 +74,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
      */
     private static final class Vdi {
         VdiInfo info;
+        boolean clone;
         final Map<Long, byte[]> objects = new HashMap<>();
         final Map<Long, Integer> owners = new HashMap<>();
 
@@ -82,6 +85,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         /** A new VDI reading every object where {@code parent} does. */
         static Vdi childOf(Vdi parent, VdiInfo info) {
             Vdi child = new Vdi(info);
+            child.clone = parent.clone || !parent.info.name().equals(info.name());
             child.objects.putAll(parent.objects);
             child.owners.putAll(parent.owners);
             return child;
@@ -145,6 +149,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         strict = strictMode;
         byName.clear();
         byVid.clear();
+        hiddenSnapshotIds.clear();
         retiredVids.clear();
         epochs.clear();
         epochs.add(new EpochInfo(1, createdMillis, nodes.stream().map(n -> n.host() + ":" + n.port()).toList()));
@@ -235,13 +240,24 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     }
 
     @Override
+    public synchronized void deleteSnapshot(String name, SnapshotRef snapshot) throws SheepException {
+        Vdi snap = snapshot(name, snapshot);
+        // The VDIs made from it keep the arrays they share; its id is never given again (the daemon keeps it hidden
+        // while they read it, and retires it after).
+        byVid.remove(snap.info.vid());
+        retiredVids.add(snap.info.vid());
+        hiddenSnapshotIds.computeIfAbsent(name, n -> new HashSet<>()).add(snap.info.snapshotId());
+    }
+
+    @Override
     public synchronized VdiInfo snapshot(String name, String tag) throws SheepException {
         VdiRules.checkTag(tag);
         Vdi working = vdi(name);
         if (!tag.isEmpty() && snapshots(name).anyMatch(v -> v.info.tag().equals(tag))) {
             throw new SheepException(ResultCode.VDI_EXISTS, "VDI " + name + " already has a snapshot tagged " + tag);
         }
-        int number = snapshots(name).mapToInt(v -> v.info.snapshotId()).max().orElse(0) + 1;
+        int number = Math.max(snapshots(name).mapToInt(v -> v.info.snapshotId()).max().orElse(0),
+                hiddenSnapshotIds.getOrDefault(name, Set.of()).stream().mapToInt(i -> i).max().orElse(0)) + 1;
         VdiInfo w = working.info;
         working.info = new VdiInfo(name, w.vid(), w.size(), 0, 0, w.createdMillis(), w.copies(), number, tag,
                 w.parentVid());
@@ -441,7 +457,7 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         VdiInfo i = vdi.info;
         long owned = vdi.owned();
         return new VdiInfo(i.name(), i.vid(), i.size(), owned * OBJECT_SIZE, (vdi.objects.size() - owned) * OBJECT_SIZE,
-                i.createdMillis(), i.copies(), i.snapshotId(), i.tag(), i.parentVid());
+                i.createdMillis(), i.copies(), i.snapshotId(), i.tag(), i.parentVid(), vdi.clone);
     }
 
     private static void checkRange(Vdi vdi, long offset, int length) throws SheepException {

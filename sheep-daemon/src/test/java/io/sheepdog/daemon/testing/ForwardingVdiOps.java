@@ -39,6 +39,11 @@ public class ForwardingVdiOps implements VdiOps {
     }
 
     @Override
+    public void deleteSnapshot(String name, SnapshotRef snapshot) throws SheepException {
+        delegate.deleteSnapshot(name, snapshot);
+    }
+
+    @Override
     public VdiInfo snapshot(String name, String tag) throws SheepException {
         return delegate.snapshot(name, tag);
     }

@@ -188,7 +188,8 @@ public abstract class VdiOpsContract {
         VdiInfo working = vdis.lookup("alice");
         assertThat(working.vid()).isNotEqualTo(before.vid());
         assertThat(working).extracting(VdiInfo::snapshotId, VdiInfo::parentVid, VdiInfo::size, VdiInfo::usedBytes,
-                VdiInfo::sharedBytes).containsExactly(0, before.vid(), before.size(), 0L, (long) OBJECT_SIZE);
+                VdiInfo::sharedBytes, VdiInfo::cloned)
+                .containsExactly(0, before.vid(), before.size(), 0L, (long) OBJECT_SIZE, false);
 
         write(vdis, working.vid(), 11, new byte[] {2}).get(10, TimeUnit.SECONDS);
         assertThat(read(vdis, working.vid(), 10, 2)).containsExactly(1, 2);
@@ -230,10 +231,14 @@ public abstract class VdiOpsContract {
                 .containsExactly("vm1", 0, base, 1, 0L, (long) OBJECT_SIZE);
         VdiInfo byNumber = vdis.clone("golden", SnapshotRef.parse("1"), "vm2");
         assertThat(byNumber.parentVid()).isEqualTo(base);
+        assertThat(clone.cloned()).isTrue();
+        vdis.snapshot("vm2", "");
+        assertThat(vdis.lookup("vm2").cloned()).as("a clone's snapshot leaves a clone behind").isTrue();
+        assertThat(vdis.lookup("golden").cloned()).isFalse();
 
         write(vdis, clone.vid(), OBJECT_SIZE + 6, new byte[] {8}).get(10, TimeUnit.SECONDS);
         assertThat(read(vdis, clone.vid(), OBJECT_SIZE + 5, 2)).containsExactly(7, 8);
-        assertThat(read(vdis, byNumber.vid(), OBJECT_SIZE + 5, 2)).containsExactly(7, 7);
+        assertThat(read(vdis, vdis.lookup("vm2").vid(), OBJECT_SIZE + 5, 2)).containsExactly(7, 7);
         assertThat(read(vdis, base, OBJECT_SIZE + 5, 2)).containsExactly(7, 7);
 
         assertCode(() -> vdis.clone("golden", SnapshotRef.parse("v2"), "vm3"), ResultCode.NO_VDI);
@@ -264,6 +269,36 @@ public abstract class VdiOpsContract {
         assertThat(vdis.list()).extracting(VdiInfo::vid).containsExactly(back.vid(), first);
         assertCode(() -> vdis.rollback("alice", SnapshotRef.parse("bad")), ResultCode.NO_VDI);
         assertCode(() -> vdis.rollback("bob", SnapshotRef.parse("good")), ResultCode.NO_VDI);
+    }
+
+    @Test
+    void deletingASnapshotKeepsWhatTheVdisMadeFromItRead() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int first = vdis.create("alice", 2L * OBJECT_SIZE, 0).vid();
+        write(vdis, first, 0, new byte[] {1}).get(10, TimeUnit.SECONDS);
+        write(vdis, first, OBJECT_SIZE, new byte[] {1}).get(10, TimeUnit.SECONDS);
+        vdis.snapshot("alice", "one");
+        VdiInfo clone = vdis.clone("alice", SnapshotRef.parse("one"), "bob");
+        int second = vdis.lookup("alice").vid();
+        write(vdis, second, 0, new byte[] {2}).get(10, TimeUnit.SECONDS);
+
+        vdis.deleteSnapshot("alice", SnapshotRef.parse("one"));
+        assertThat(vdis.list()).extracting(VdiInfo::name, VdiInfo::snapshotId)
+                .containsExactly(tuple("alice", 0), tuple("bob", 0));
+        assertThat(read(vdis, second, 0, 1)).containsExactly(2);
+        assertThat(read(vdis, second, OBJECT_SIZE, 1)).as("still shared with the deleted snapshot").containsExactly(1);
+        assertThat(read(vdis, clone.vid(), 0, 1)).containsExactly(1);
+        assertThat(vdis.lookup("bob").sharedBytes()).isEqualTo(2L * OBJECT_SIZE);
+        assertThat(vdis.lookup("bob").cloned()).isTrue();
+        assertThat(vdis.lookup("alice").cloned()).as("its parent is hidden, its name's own").isFalse();
+        assertCode(() -> vdis.deleteSnapshot("alice", SnapshotRef.parse("one")), ResultCode.NO_VDI);
+        assertCode(() -> vdis.clone("alice", SnapshotRef.parse("1"), "carol"), ResultCode.NO_VDI);
+        assertThat(vdis.snapshot("alice", "one").snapshotId()).as("numbers are not given twice").isEqualTo(2);
+
+        vdis.delete("bob");
+        vdis.delete("alice");
+        assertThat(vdis.list()).extracting(VdiInfo::name, VdiInfo::snapshotId).containsExactly(tuple("alice", 2));
+        assertCode(() -> vdis.deleteSnapshot("alice", SnapshotRef.parse("7")), ResultCode.NO_VDI);
     }
 
     @Test

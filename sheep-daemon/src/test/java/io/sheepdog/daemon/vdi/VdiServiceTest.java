@@ -7,9 +7,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,60 @@ class VdiServiceTest {
         assertThat(fx.objects.stat(ObjectId.data(a.vid(), 0))).isPresent();
         assertThat(fx.objects.stat(ObjectId.data(a.vid(), 1))).isPresent();
         assertThat(fx.objects.stat(ObjectId.data(a.vid(), 2))).isEmpty();
+    }
+
+    /**
+     * Space comes back: after every delete the store holds exactly the objects a live VDI reads (each VDI's own, the
+     * ones it shares with ancestors) plus their inodes, counted in the store itself.
+     */
+    @Test
+    void deletesFreeExactlyTheObjectsNoLiveVdiReads() throws Exception {
+        fx = new VdiFixture(true);
+        int obj = ObjectLayout.OBJECT_SIZE;
+        int a1 = fx.service.create("alice", 4L * obj, 0).vid();
+        for (int i = 0; i < 4; i++) {
+            write(a1, (long) i * obj, new byte[] {1});
+        }
+        fx.service.snapshot("alice", "one");                         // a1 frozen; a2 works and shares 0..3
+        int a2 = fx.service.lookup("alice").vid();
+        write(a2, 0, new byte[] {2});                                 // a2 owns 0
+        int bob = fx.service.clone("alice", SnapshotRef.parse("one"), "bob").vid();
+        write(bob, obj, new byte[] {3});                              // bob owns 1
+        assertThat(objects()).containsExactlyInAnyOrder(inodes(a1, a2, bob, data(a1, 0, 1, 2, 3), data(a2, 0),
+                data(bob, 1)));
+
+        fx.service.deleteSnapshot("alice", SnapshotRef.parse("one"));
+        assertThat(objects()).as("a1 stays hidden: a2 reads a1's 1..3 and bob reads 0, 2, 3")
+                .containsExactlyInAnyOrder(inodes(a1, a2, bob, data(a1, 0, 1, 2, 3), data(a2, 0), data(bob, 1)));
+        write(a2, obj, new byte[] {2});                               // a2 owns 1 too now
+        fx.service.delete("bob");
+        assertThat(objects()).as("bob's own object and a1's 0 (only bob read it) are gone")
+                .containsExactlyInAnyOrder(inodes(a1, a2, data(a1, 2, 3), data(a2, 0, 1)));
+        fx.service.delete("alice");
+        assertThat(objects()).as("nothing reads anything").isEmpty();
+        assertThat(fx.service.list()).isEmpty();
+    }
+
+    private List<Long> objects() throws Exception {
+        List<Long> oids = new ArrayList<>();
+        fx.objects.forEachObject(oids::add);
+        return oids;
+    }
+
+    private static Long[] inodes(Object... parts) {
+        List<Long> all = new ArrayList<>();
+        for (Object p : parts) {
+            if (p instanceof Integer vid) {
+                all.add(ObjectId.inode(vid));
+            } else {
+                all.addAll(Arrays.asList((Long[]) p));
+            }
+        }
+        return all.toArray(Long[]::new);
+    }
+
+    private static Long[] data(int vid, int... indexes) {
+        return Arrays.stream(indexes).mapToObj(i -> ObjectId.data(vid, i)).toArray(Long[]::new);
     }
 
     @Test
