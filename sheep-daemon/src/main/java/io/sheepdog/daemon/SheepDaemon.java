@@ -23,7 +23,6 @@ import io.sheepdog.daemon.recovery.RecoveryMetrics;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.vdi.VdiCopies;
-import io.sheepdog.daemon.vdi.VdiIo;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.MembershipConfig;
 import io.sheepdog.membership.MembershipException;
@@ -145,8 +144,8 @@ public final class SheepDaemon implements AutoCloseable {
             });
             // Also on a timer: a status change without a command (a majority regained) may allow a run to start.
             timer.scheduleWithFixedDelay(recovery::epochChanged, 0, 1, TimeUnit.SECONDS);
-            VdiIo vdiIo = new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT);
-            VdiService vdis = new VdiService(cluster.metadata(), gateway, vdiIo, Clock.systemUTC(), copies);
+            VdiService vdis = new VdiService(cluster.metadata(), gateway, new KeyedSerializer(),
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies);
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     STATS_PERIOD_SECONDS);
             opened.add(stats);

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,12 +37,24 @@ public final class VdiIo {
     private final KeyedSerializer serializer;
     private final ByteBufAllocator allocator;
     private final MapCoherence map;
+    private final IntConsumer ancestorUnmapped;
 
     public VdiIo(ObjectGateway gateway, KeyedSerializer serializer, ByteBufAllocator allocator) {
+        this(gateway, serializer, allocator, vid -> { });
+    }
+
+    /**
+     * @param ancestorUnmapped told the id of an ancestor whenever a map entry stops pointing at one of its objects
+     *                         (copied up by a first write, or discarded whole): if the ancestor is a deleted snapshot,
+     *                         nothing may read that object any more
+     */
+    public VdiIo(ObjectGateway gateway, KeyedSerializer serializer, ByteBufAllocator allocator,
+                 IntConsumer ancestorUnmapped) {
         this.gateway = gateway;
         this.serializer = serializer;
         this.allocator = allocator;
         this.map = new MapCoherence(gateway);
+        this.ancestorUnmapped = ancestorUnmapped;
     }
 
     /** Reads {@code length} bytes at {@code offset}; the caller releases the buffer. */
@@ -245,7 +258,8 @@ public final class VdiIo {
         }
         if (owner != vid) {
             if (discard && whole) {
-                return setMap(inode, index, 0, fua); // the ancestor's object stays: it is the ancestor's data
+                // The ancestor's object stays: it is the ancestor's data (unless the ancestor is deleted).
+                return setMap(inode, index, 0, fua).thenRun(() -> ancestorUnmapped.accept(owner));
             }
             return copyUp(inode, index, owner, fua).thenCompose(v -> zeroOwned(inode, index, objOff, n, discard,
                     fua, attempt));
@@ -282,6 +296,7 @@ public final class VdiIo {
         return gateway.read(ObjectId.data(owner, index), 0, copy.nioBuffer(0, len))
                 .thenCompose(v -> gateway.write(target, 0, copy.nioBuffer(0, len), true, fua))
                 .thenCompose(v -> setMap(inode, index, inode.vid(), fua))
+                .thenRun(() -> ancestorUnmapped.accept(owner))
                 .whenComplete((v, e) -> copy.release());
     }
 

@@ -1,12 +1,14 @@
 package io.sheepdog.daemon.vdi;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
+import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterStatus;
@@ -25,12 +27,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -62,19 +70,61 @@ public final class VdiService implements VdiOps, MetadataListener {
     private final VdiCopies copies;
     private final InodeCache inodes;
     private final Object adminLock = new Object();
+    private final ExecutorService reclaimer;
+    private final Set<Integer> reclaimPending = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param copies the copy counts {@code gateway} places objects by; told of the VDIs this service creates
+     * @param serializer orders the requests of the VDI I/O ({@link VdiIo}, built here: it tells this service when a
+     *                   write stops sharing an object of a deleted snapshot)
+     * @param copies     the copy counts {@code gateway} places objects by; told of the VDIs this service creates
      */
-    public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, VdiIo io, Clock clock,
-                      VdiCopies copies) {
+    public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, KeyedSerializer serializer,
+                      ByteBufAllocator allocator, Clock clock, VdiCopies copies) {
         this.metadata = metadata;
         this.gateway = gateway;
-        this.io = io;
+        this.io = new VdiIo(gateway, serializer, allocator, this::ancestorUnmapped);
         this.clock = clock;
         this.copies = copies;
         this.inodes = new InodeCache(gateway);
+        ThreadPoolExecutor t = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread th = new Thread(r, "sheep-reclaim");
+            th.setDaemon(true);
+            return th;
+        });
+        this.reclaimer = t;
         metadata.addListener(this);
+    }
+
+    /**
+     * A map entry stopped pointing at an object of {@code ownerVid}. If that VDI is a deleted snapshot kept for the
+     * VDIs made from it, the object may be read by nothing now: its reclaim runs again in the background (once for
+     * any number of hints that arrive meanwhile).
+     */
+    private void ancestorUnmapped(int ownerVid) {
+        Optional<VdiEntry> owner = metadata.state().vdi(ownerVid);
+        if (owner.isEmpty() || !owner.get().deleted() || !reclaimPending.add(ownerVid)) {
+            return;
+        }
+        try {
+            reclaimer.execute(() -> {
+                reclaimPending.remove(ownerVid);
+                try {
+                    synchronized (adminLock) {
+                        MetadataState state = synced();
+                        Optional<VdiEntry> now = state.vdi(ownerVid);
+                        if (now.isPresent() && now.get().deleted()) {
+                            int freed = reclaim(now.get(), state, state);
+                            LOG.debug("reclaimed {} objects of deleted id {}", freed, Integer.toHexString(ownerVid));
+                        }
+                    }
+                } catch (SheepException e) {
+                    LOG.warn("objects of deleted id {} stay behind for now: {}", Integer.toHexString(ownerVid),
+                            e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            reclaimPending.remove(ownerVid);
+        }
     }
 
     @Override
@@ -502,6 +552,9 @@ public final class VdiService implements VdiOps, MetadataListener {
             if (map[i] != 0) {
                 await(gateway.write(ObjectId.inode(entry.vid()), InodeLayout.mapEntryOffset(i),
                         InodeCodec.encodeMapEntry(0), false, true), "unmap object " + i + " of " + entry.name());
+                if (map[i] != entry.vid()) {
+                    ancestorUnmapped(map[i]);
+                }
             }
         }
         removeOwned(entry, map, keep);
@@ -605,10 +658,13 @@ public final class VdiService implements VdiOps, MetadataListener {
         return index < map.length && map[(int) index] == ObjectId.vid(oid);
     }
 
-    /** The working VDI {@code name}: from this node's state, or, if it is not there, after a read barrier. */
+    /**
+     * The working VDI {@code name} after a read barrier: a snapshot or rollback committed through another node a
+     * moment ago has moved the name to another id, and answering from this node's state could hand out the old one
+     * (a snapshot now, whose writes fail READONLY).
+     */
     private Optional<VdiEntry> workingVdi(String name) {
-        Optional<VdiEntry> known = metadata.state().workingVdi(name);
-        return known.isPresent() ? known : synced().workingVdi(name);
+        return synced().workingVdi(name);
     }
 
     /**

@@ -61,7 +61,7 @@ final class VdiFixture implements AutoCloseable {
         gateways.add(path);
         ObjectGateway gateway = path.gateway();
         return new VdiService(node.metadata(), gateway,
-                new VdiIo(gateway, new KeyedSerializer(), PooledByteBufAllocator.DEFAULT), Clock.systemUTC(),
+                new KeyedSerializer(), PooledByteBufAllocator.DEFAULT, Clock.systemUTC(),
                 new VdiCopies(node.metadata()));
     }
 

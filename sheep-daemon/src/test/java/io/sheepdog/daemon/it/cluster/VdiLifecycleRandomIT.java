@@ -9,15 +9,18 @@ import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.daemon.peer.PeerClient;
 import io.sheepdog.daemon.testing.cluster.MiniCluster;
+import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectLayout;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -199,16 +202,20 @@ class VdiLifecycleRandomIT {
 
     /** The table's delete rule: hidden while others were made from it, else removed with childless hidden parents. */
     private void removeFromModel(Entry e) {
-        if (entries.values().stream().anyMatch(o -> o.parent == e.vid)) {
+        if (hasChildren(e)) {
             e.deleted = true;
             return;
         }
         entries.remove(e.vid);
         Entry p = entries.get(e.parent);
-        while (p != null && p.deleted && entries.values().stream().noneMatch(o -> o.parent == p.vid)) {
+        while (p != null && p.deleted && !hasChildren(p)) {
             entries.remove(p.vid);
             p = entries.get(p.parent);
         }
+    }
+
+    private boolean hasChildren(Entry e) {
+        return entries.values().stream().anyMatch(o -> o.parent == e.vid);
     }
 
     // ---- checks ----
@@ -252,11 +259,30 @@ class VdiLifecycleRandomIT {
         long epoch = cluster.client(0).info().epochs().get(0).epoch();
         for (int i = 0; i < NODES; i++) {
             PeerClient peer = new PeerClient(cluster.client(i));
-            List<ObjectInfo> stored = peer.listObjects(epoch).get(30, TimeUnit.SECONDS);
-            Set<Long> oids = stored.stream().map(ObjectInfo::oid).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(oids).as("seed %d: the objects node %d stores (copies 3 on 3 nodes: all of them)", seed, i)
-                    .containsExactlyInAnyOrderElementsOf(reachable);
+            int node = i;
+            // Objects a write stopped sharing with a deleted snapshot are freed in the background: wait for that.
+            Poll.until("seed " + seed + ": node " + node + " stores exactly the reachable objects",
+                    Duration.ofSeconds(30), whyNot -> {
+                        Set<Long> stored = peer.listObjects(epoch).get(30, TimeUnit.SECONDS).stream()
+                                .map(ObjectInfo::oid).collect(Collectors.toCollection(TreeSet::new));
+                        if (stored.equals(reachable)) {
+                            return Optional.of(stored);
+                        }
+                        whyNot.append("leaked ").append(hex(difference(stored, reachable))).append(", lost ")
+                                .append(hex(difference(reachable, stored)));
+                        return Optional.empty();
+                    });
         }
+    }
+
+    private static Set<Long> difference(Set<Long> a, Set<Long> b) {
+        Set<Long> d = new TreeSet<>(a);
+        d.removeAll(b);
+        return d;
+    }
+
+    private static List<String> hex(Set<Long> oids) {
+        return oids.stream().map(ObjectId::toString).toList();
     }
 
     // ---- helpers ----
