@@ -4,11 +4,7 @@ import io.sheepdog.collie.CollieCommand;
 import io.sheepdog.collie.CollieIo;
 import io.sheepdog.collie.check.CheckCommands;
 import io.sheepdog.collie.check.CheckOptions;
-import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.client.SheepClient;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -27,13 +23,7 @@ public final class ClusterCheckCommand extends CollieCommand {
 
     @Override
     protected int run(SheepClient sheep, CollieIo io) throws Exception {
-        // An object shared by several VDIs (a clone's parent data) is checked once.
-        Set<Long> oids = new LinkedHashSet<>();
-        for (VdiInfo vdi : sheep.list()) {
-            if (vdi.snapshotId() == 0) {
-                oids.addAll(sheep.objects(vdi.name()));
-            }
-        }
-        return CheckCommands.check(sheep, new ArrayList<>(oids), options, io);
+        // Every VDI's and snapshot's inode and mapped objects; one shared by several (a clone's parent data) once.
+        return CheckCommands.check(sheep, sheep.allObjects(), options, io);
     }
 }

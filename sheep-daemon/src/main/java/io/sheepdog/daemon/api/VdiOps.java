@@ -83,6 +83,14 @@ public interface VdiOps {
     }
 
     /**
+     * Every object the cluster must hold, for {@code cluster check}: the inode of every VDI and snapshot (deleted
+     * snapshots kept for the VDIs made from them included) and every data object a live one maps, each once.
+     */
+    default List<Long> allObjects() throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep cannot list the objects of the cluster");
+    }
+
+    /**
      * Compares the replicas of object {@code oid} and repairs the missing, damaged, stale or divergent ones from a
      * good copy. An object no replica holds is {@link ObjectCheck.Outcome#ABSENT} when the inode says it is
      * unallocated (or its VDI is gone), {@link ObjectCheck.Outcome#UNRECOVERABLE} when it should exist.

@@ -233,6 +233,11 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     }
 
     @Override
+    public List<Long> allObjects() throws SheepException {
+        return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.CLUSTER_OBJECTS)), Long.class, peer));
+    }
+
+    @Override
     public ObjectCheck check(long oid) throws SheepException {
         return block(ResponseMapping.json(call(SheepRequest.of(Opcode.OBJ_CHECK, 0, oid, 0, 0, 0,
                 Unpooled.EMPTY_BUFFER)), ObjectCheck.class, peer));

@@ -47,6 +47,7 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_RESIZE</td><td>payload JSON {@link VdiRequests.Resize}</td><td>JSON VdiInfo</td></tr>
  * <tr><td>VDI_DELETE_SNAPSHOT</td><td>payload JSON {@link VdiRequests.DeleteSnapshot}</td><td>empty</td></tr>
  * <tr><td>OBJ_CHECK</td><td>arg0 oid</td><td>JSON ObjectCheck</td></tr>
+ * <tr><td>CLUSTER_OBJECTS</td><td>-</td><td>JSON list of object ids (numbers)</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. A code this table does
  * not hold is answered NOT_SUPPORTED and the connection stays open. Codes 0x01-0x0f (upstream Sheepdog's gateway
@@ -122,7 +123,9 @@ public enum Opcode {
     /** Delete one snapshot of a VDI. */
     VDI_DELETE_SNAPSHOT(0x19, Kind.CONTROL),
     /** Compare the replicas of one object and repair the missing, damaged, stale or divergent ones. */
-    OBJ_CHECK(0x3a, Kind.CONTROL);
+    OBJ_CHECK(0x3a, Kind.CONTROL),
+    /** Every object the cluster must hold: every inode, every data object a live VDI or snapshot maps. */
+    CLUSTER_OBJECTS(0x3b, Kind.CONTROL);
 
     /** How a server runs an operation. */
     public enum Kind {

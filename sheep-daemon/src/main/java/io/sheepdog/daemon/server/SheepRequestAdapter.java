@@ -155,6 +155,8 @@ public final class SheepRequestAdapter {
                 VdiRequests.Resize q = body(r, VdiRequests.Resize.class);
                 return json(r, vdis.resize(required(r, q.name(), "name"), q.size(), q.force()), alloc);
             }
+            case CLUSTER_OBJECTS:
+                return json(r, vdis.allObjects(), alloc);
             case OBJ_CHECK:
                 return json(r, vdis.check(r.arg0()), alloc);
             default:

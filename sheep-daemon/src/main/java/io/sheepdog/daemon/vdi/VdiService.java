@@ -27,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -633,6 +634,24 @@ public final class VdiService implements VdiOps, MetadataListener {
             }
         }
         return oids;
+    }
+
+    @Override
+    public List<Long> allObjects() throws SheepException {
+        requireFormatted();
+        Set<Long> oids = new LinkedHashSet<>();
+        for (VdiEntry e : synced().vdis().values()) {
+            oids.add(ObjectId.inode(e.vid()));
+            if (!e.deleted()) {
+                int[] map = await(inodes.readMap(e), "read the inode of " + e.name());
+                for (int i = 0; i < map.length; i++) {
+                    if (map[i] != 0) {
+                        oids.add(ObjectId.data(map[i], i));
+                    }
+                }
+            }
+        }
+        return List.copyOf(oids);
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -391,6 +392,18 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         vdi.objects.keySet().stream().sorted().forEach(i -> oids.add(ObjectId.data(vdi.info.vid(),
                 i)));
         return oids;
+    }
+
+    @Override
+    public synchronized List<Long> allObjects() throws SheepException {
+        checkFormatted();
+        Set<Long> oids = new LinkedHashSet<>();
+        byVid.values().stream().sorted(Comparator.comparingInt((Vdi v) -> v.info.vid())).forEach(v -> {
+            oids.add(ObjectId.inode(v.info.vid()));
+            v.owners.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(o -> oids.add(ObjectId.data(o.getValue(), o.getKey())));
+        });
+        return List.copyOf(oids);
     }
 
     /** What {@link #check} answers for {@code oid} from now on (by default every object is OK on 2 replicas). */

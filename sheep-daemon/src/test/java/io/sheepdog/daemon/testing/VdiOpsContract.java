@@ -302,6 +302,21 @@ public abstract class VdiOpsContract {
     }
 
     @Test
+    void theClusterHoldsEveryInodeAndEveryObjectALiveVdiOrSnapshotMaps() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int first = vdis.create("alice", 2L * OBJECT_SIZE, 0).vid();
+        write(vdis, first, 0, new byte[] {1}).get(10, TimeUnit.SECONDS);
+        vdis.snapshot("alice", "");
+        int second = vdis.lookup("alice").vid();
+        write(vdis, second, 0, new byte[] {2}).get(10, TimeUnit.SECONDS);
+        write(vdis, second, OBJECT_SIZE, new byte[] {2}).get(10, TimeUnit.SECONDS);
+        assertThat(vdis.allObjects()).containsExactlyInAnyOrder(ObjectId.inode(first), ObjectId.data(first, 0),
+                ObjectId.inode(second), ObjectId.data(second, 0), ObjectId.data(second, 1));
+        assertThat(vdis.objects("alice")).as("the working VDI alone")
+                .containsExactly(ObjectId.inode(second), ObjectId.data(second, 0), ObjectId.data(second, 1));
+    }
+
+    @Test
     void aResizeGrowsFreelyAndShrinksOnlyWhenForced() throws Exception {
         VdiOps vdis = formatted(DEFAULT_COPIES);
         int vid = vdis.create("disk", OBJECT_SIZE + MIB, 0).vid();
