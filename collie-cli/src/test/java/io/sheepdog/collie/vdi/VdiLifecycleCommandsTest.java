@@ -56,6 +56,9 @@ class VdiLifecycleCommandsTest {
                 + "alice---[2026-01-02 03:04]---[2026-01-02 03:04]---(you are here)\n");
         assertThat(h.run("vdi", "read", "bob", "0", "1").stdoutBytes()).containsExactly(2);
         assertThat(h.run("vdi", "read", "alice", "0", "1").stdoutBytes()).containsExactly(1);
+        assertThat(h.run("vdi", "object", "map", "alice").stdout()).as("alice reads object 0 from snap1")
+                .isEqualTo("Index       VID\n00000000   a03907\n");
+        assertThat(h.run("vdi", "object", "map", "bob").stdout()).isEqualTo("Index       VID\n00000000   4a0a54\n");
     }
 
     @Test
@@ -122,8 +125,9 @@ class VdiLifecycleCommandsTest {
 
     @Test
     void everyNewCommandHasHelp() {
-        for (String cmd : new String[] {"snapshot", "clone", "rollback", "resize", "tree"}) {
-            Result r = h.run("vdi", cmd, "--help");
+        for (String cmd : new String[] {"snapshot", "clone", "rollback", "resize", "tree", "object map"}) {
+            String[] words = ("vdi " + cmd + " --help").split(" ");
+            Result r = h.run(words);
             assertThat(r.exitCode()).as(cmd).isZero();
             assertThat(r.stdout()).as(cmd).startsWith("Usage: collie vdi " + cmd);
         }

@@ -389,8 +389,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
         Vdi vdi = vdi(name);
         List<Long> oids = new ArrayList<>();
         oids.add(ObjectId.inode(vdi.info.vid()));
-        vdi.objects.keySet().stream().sorted().forEach(i -> oids.add(ObjectId.data(vdi.info.vid(),
-                i)));
+        vdi.owners.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(o -> oids.add(ObjectId.data(o.getValue(), o.getKey())));
         return oids;
     }
 
