@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vdi", description = "Create, list, delete, read, write and check virtual disk images.",
         subcommands = {VdiCreateCommand.class, VdiListCommand.class, VdiDeleteCommand.class, VdiReadCommand.class,
             VdiWriteCommand.class, VdiCheckCommand.class, VdiSnapshotCommand.class, VdiCloneCommand.class,
-            VdiRollbackCommand.class, VdiResizeCommand.class, VdiTreeCommand.class, VdiObjectCommand.class})
+            VdiRollbackCommand.class, VdiResizeCommand.class, VdiTreeCommand.class, VdiObjectCommand.class,
+            VdiImportCommand.class, VdiExportCommand.class})
 public final class VdiCommand {
 }

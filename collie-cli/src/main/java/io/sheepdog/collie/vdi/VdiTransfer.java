@@ -8,6 +8,8 @@ import io.sheepdog.daemon.api.VdiOps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +110,108 @@ public final class VdiTransfer {
         } finally {
             drain(inFlight);
         }
+    }
+
+    /** Told how many bytes of how many are done, after every chunk. */
+    @FunctionalInterface
+    public interface Progress {
+        void done(long bytes, long total);
+    }
+
+    /**
+     * Copies {@code size} bytes of {@code file} into VDI {@code vid} from offset 0, leaving out chunks that are all
+     * zeroes (a thin VDI reads them as zeroes already, and stores nothing for them). Does not flush.
+     *
+     * @return the bytes written (the rest were zeroes)
+     */
+    public long importFile(int vid, FileChannel file, long size, Progress progress) throws SheepException,
+            IOException {
+        Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+        long written = 0;
+        try {
+            for (long pos = 0; pos < size; ) {
+                int n = chunkLength(pos, size);
+                ByteBuffer chunk = ByteBuffer.allocate(n);
+                while (chunk.hasRemaining() && file.read(chunk, pos + chunk.position()) >= 0) {
+                    // read until the chunk is full or the file ends
+                }
+                chunk.flip();
+                if (!allZero(chunk)) {
+                    ByteBuf data = Unpooled.wrappedBuffer(chunk);
+                    CompletableFuture<Void> done = vdis.write(vid, pos, data, false);
+                    done.whenComplete((v, t) -> data.release());
+                    inFlight.add(done);
+                    written += chunk.remaining();
+                }
+                pos += n;
+                if (inFlight.size() >= window) {
+                    await(inFlight.poll());
+                }
+                progress.done(pos, size);
+            }
+            while (!inFlight.isEmpty()) {
+                await(inFlight.poll());
+            }
+            return written;
+        } finally {
+            drain(inFlight);
+        }
+    }
+
+    /**
+     * Copies {@code size} bytes of VDI {@code vid} into {@code file} from offset 0, leaving holes where the VDI
+     * reads zeroes, and sets the file's length to {@code size}.
+     *
+     * @return the bytes written (the rest are holes)
+     */
+    public long exportFile(int vid, long size, FileChannel file, Progress progress) throws SheepException,
+            IOException {
+        Deque<CompletableFuture<ByteBuf>> inFlight = new ArrayDeque<>();
+        Deque<Long> offsets = new ArrayDeque<>();
+        long written = 0;
+        long next = 0;
+        try {
+            while (next < size || !inFlight.isEmpty()) {
+                while (next < size && inFlight.size() < window) {
+                    inFlight.add(vdis.read(vid, next, chunkLength(next, size)));
+                    offsets.add(next);
+                    next += chunkLength(next, size);
+                }
+                ByteBuf data = await(inFlight.poll());
+                long at = offsets.poll();
+                try {
+                    ByteBuffer b = data.nioBuffer();
+                    if (!allZero(b)) {
+                        while (b.hasRemaining()) {
+                            file.write(b, at + (data.readableBytes() - b.remaining()));
+                        }
+                        written += data.readableBytes();
+                    }
+                    progress.done(at + data.readableBytes(), size);
+                } finally {
+                    data.release();
+                }
+            }
+            file.truncate(size);
+            if (file.size() < size) {
+                file.write(ByteBuffer.allocate(1), size - 1); // the last byte makes the length; the rest stay holes
+            }
+            return written;
+        } finally {
+            for (CompletableFuture<ByteBuf> f : inFlight) {
+                f.thenAccept(ByteBuf::release);
+            }
+            drain(inFlight);
+        }
+    }
+
+    private static boolean allZero(ByteBuffer b) {
+        for (int i = b.position(); i < b.limit(); i++) {
+            if (b.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Waits for requests abandoned after a failure, so none is still running when the caller reports it. */
