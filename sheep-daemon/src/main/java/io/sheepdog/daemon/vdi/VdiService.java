@@ -21,6 +21,7 @@ import io.sheepdog.store.ObjectLayout;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -43,11 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VdiService implements VdiOps, MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(VdiService.class);
-    private static final long ADMIN_TIMEOUT_SECONDS = 120;
-    /** How long an NBD handshake may wait for an inode to load. */
-    private static final long OPEN_TIMEOUT_SECONDS = 10;
-    /** How long a lookup may wait for the read barrier before this node's own state answers. */
-    private static final long SYNC_TIMEOUT_SECONDS = 5;
     /** Sheepdog's limit on copies (SD_MAX_COPIES). */
     public static final int MAX_COPIES = 31;
 
@@ -56,19 +52,22 @@ public final class VdiService implements VdiOps, MetadataListener {
     private final VdiIo io;
     private final Clock clock;
     private final VdiCopies copies;
+    private final VdiTimeouts timeouts;
     private final InodeCache inodes;
     private final Object adminLock = new Object();
 
     /**
-     * @param copies the copy counts {@code gateway} places objects by; told of the VDIs this service creates
+     * @param copies   the copy counts {@code gateway} places objects by; told of the VDIs this service creates
+     * @param timeouts how long each step may be waited for
      */
     public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, VdiIo io, Clock clock,
-                      VdiCopies copies) {
+                      VdiCopies copies, VdiTimeouts timeouts) {
         this.metadata = metadata;
         this.gateway = gateway;
         this.io = io;
         this.clock = clock;
         this.copies = copies;
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.inodes = new InodeCache(gateway);
         metadata.addListener(this);
     }
@@ -91,7 +90,7 @@ public final class VdiService implements VdiOps, MetadataListener {
             return Optional.empty();
         }
         try {
-            return Optional.of(inodes.get(entry.get()).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            return Optional.of(inodes.get(entry.get()).get(timeouts.inodeLoad().toNanos(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("VDI {} cannot be opened: its inode did not load: {}", name, e.toString());
             return Optional.empty();
@@ -151,7 +150,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                 try {
                     await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), true, true),
                             "write the inode of " + name);
-                    MetadataErrors.await(metadata.createVdi(entry), "create VDI " + name);
+                    MetadataErrors.await(metadata.createVdi(entry), timeouts.metadata(), "create VDI " + name);
                 } catch (SheepException e) {
                     if (e.getCause() instanceof MetadataException me && me.outcome() == Outcome.VID_IN_USE
                             && attempt < 8) {
@@ -178,7 +177,7 @@ public final class VdiService implements VdiOps, MetadataListener {
         List<VdiInfo> out = new ArrayList<>();
         for (VdiEntry e : synced().vdisByName()) {
             try {
-                out.add(info(e, inodes.readMap(e).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                out.add(info(e, inodes.readMap(e).get(timeouts.inodeLoad().toNanos(), TimeUnit.NANOSECONDS)));
             } catch (ExecutionException | TimeoutException ex) {
                 LOG.warn("VDI {}: inode not readable, usage unknown: {}", e.name(), ex.toString());
                 out.add(toInfo(e, 0, 0));
@@ -202,7 +201,7 @@ public final class VdiService implements VdiOps, MetadataListener {
         requireFormatted();
         synchronized (adminLock) {
             VdiEntry e = synced().workingVdi(name).orElseThrow(() -> noVdi(name));
-            MetadataErrors.await(metadata.deleteVdi(name, e.vid()), "delete VDI " + name);
+            MetadataErrors.await(metadata.deleteVdi(name, e.vid()), timeouts.metadata(), "delete VDI " + name);
             inodes.remove(e.vid());
             // The VDI is gone once the table says so; its objects follow, as the inode object maps them (this node's
             // copy of the map may miss objects other gateways allocated). A crash here leaves objects of an id that
@@ -306,7 +305,7 @@ public final class VdiService implements VdiOps, MetadataListener {
      */
     private MetadataState synced() {
         try {
-            return metadata.sync().get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return metadata.sync().get(timeouts.readBarrier().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("metadata read barrier failed; answering from this node's state: {}", e.toString());
         } catch (InterruptedException e) {
@@ -357,9 +356,9 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     /** Waits for an administrative step; failures keep their result code. */
-    static <T> T await(CompletableFuture<T> f, String what) throws SheepException {
+    private <T> T await(CompletableFuture<T> f, String what) throws SheepException {
         try {
-            return f.get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return f.get(timeouts.adminStep().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SheepException se) {
@@ -367,7 +366,8 @@ public final class VdiService implements VdiOps, MetadataListener {
             }
             throw new SheepException(ResultCode.EIO, what + ": " + cause, cause);
         } catch (TimeoutException e) {
-            throw new SheepException(ResultCode.EIO, what + ": timed out after " + ADMIN_TIMEOUT_SECONDS + " s");
+            throw new SheepException(ResultCode.EIO, what + ": timed out after "
+                    + timeouts.adminStep().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SheepException(ResultCode.SHUTDOWN, what + ": interrupted");

@@ -2,6 +2,7 @@ package io.sheepdog.daemon.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.sheepdog.daemon.SheepTimings;
 import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.daemon.gateway.GatewayMetrics;
 import io.sheepdog.daemon.gateway.ReadPolicy;
@@ -48,7 +49,8 @@ public final class OneNodeGateway implements AutoCloseable {
         local = new LocalPeerOps(store, ioExecutor, epoch);
         OneNode placement = new OneNode(epoch);
         gateway = new ReplicatingObjectGateway(placement, ReadPolicy.LOCAL_FIRST, vid -> 1, () -> false,
-                new PeerRouter(SELF.id(), local, peers), new EpochRetry(placement::epoch, group, TIMEOUT),
+                new PeerRouter(SELF.id(), local, peers), new EpochRetry(placement::epoch,
+                        SheepTimings.DEFAULTS.gatewayRetry().withTimeout(TIMEOUT), group),
                 new GatewayMetrics(new SimpleMeterRegistry()));
     }
 
