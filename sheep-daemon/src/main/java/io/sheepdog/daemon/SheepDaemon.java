@@ -1,8 +1,8 @@
 package io.sheepdog.daemon;
 
+import com.google.common.base.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import com.google.common.base.Ticker;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.cluster.ClusterService;

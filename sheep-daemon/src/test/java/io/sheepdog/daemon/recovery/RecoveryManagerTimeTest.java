@@ -8,16 +8,14 @@ import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.daemon.peer.LocalPeerOps;
 import io.sheepdog.daemon.peer.PeerConnections;
-import io.sheepdog.daemon.peer.Placement;
 import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.testing.ManualTime;
 import io.sheepdog.daemon.testing.OneNodeGateway;
 import io.sheepdog.membership.NodeAddress;
-import io.sheepdog.membership.NodeId;
 import io.sheepdog.store.memory.MemoryMetadataStore;
 import io.sheepdog.store.memory.MemoryObjectStore;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +29,12 @@ class RecoveryManagerTimeTest {
     private static final Duration PAUSE = Duration.ofMillis(200);
 
     private final ManualTime time = new ManualTime();
-    private final EventLoopGroup unused = SheepTransport.newEventLoopGroup(1, "test-unused", true); // every node is this one: never connected
+    /** Connections are never opened: every node of the placement is this one. */
+    private final EventLoopGroup unused = SheepTransport.newEventLoopGroup(1, "test-unused", true);
 
     @AfterEach
     void close() {
-        unused.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        unused.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     @Test
@@ -45,7 +44,7 @@ class RecoveryManagerTimeTest {
         LocalPeerOps replicas = new LocalPeerOps(new MemoryObjectStore(), Runnable::run,
                 () -> time.sleeps().size() >= 3 ? 2 : 1);
         MemoryMetadataStore metadata = new MemoryMetadataStore();
-        try (RecoveryManager manager = new RecoveryManager(epochTwo(), vid -> 1, replicas,
+        try (RecoveryManager manager = new RecoveryManager(new OneNodeGateway.OneNode(() -> 2), vid -> 1, replicas,
                 new PeerConnections(unused, SheepClientConfig.of(Duration.ofSeconds(30))), new MemoryObjectStore(),
                 metadata, () -> true, new RecoveryMetrics(new SimpleMeterRegistry()), () -> 0,
                 new RecoveryConfig(Duration.ofSeconds(30), PAUSE, Duration.ofMillis(500)), time, time,
@@ -59,30 +58,5 @@ class RecoveryManagerTimeTest {
             assertThat(info.epoch()).isEqualTo(2);
             assertThat(info.recoveredEpoch()).isEqualTo(2);
         }
-    }
-
-    /** Epoch 2 with this node as its only data node. */
-    private static Placement epochTwo() {
-        return new Placement() {
-            @Override
-            public long epoch() {
-                return 2;
-            }
-
-            @Override
-            public NodeId self() {
-                return SELF.id();
-            }
-
-            @Override
-            public List<NodeAddress> dataNodes() {
-                return List.of(SELF);
-            }
-
-            @Override
-            public List<NodeAddress> replicas(long oid, int copies) {
-                return List.of(SELF);
-            }
-        };
     }
 }

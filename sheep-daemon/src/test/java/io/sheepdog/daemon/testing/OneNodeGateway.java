@@ -68,8 +68,8 @@ public final class OneNodeGateway implements AutoCloseable {
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Every object on {@link #SELF}. */
-    private record OneNode(LongSupplier epochs) implements Placement {
+    /** Every object on {@link #SELF}, the only data node, in the epoch {@code epochs} says. */
+    public record OneNode(LongSupplier epochs) implements Placement {
         @Override
         public long epoch() {
             return epochs.getAsLong();
