@@ -22,10 +22,11 @@ import java.util.OptionalInt;
  * @param discovery        how to find the other nodes
  * @param failureDetection heartbeat and timeouts of the failure detector
  * @param readPolicy       which replica serves reads
+ * @param timings          every timeout, wait and period ({@link SheepTimings#DEFAULTS} unless a test shortens them)
  */
 public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
                           int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
-                          ReadPolicy readPolicy) {
+                          ReadPolicy readPolicy, SheepTimings timings) {
     /** Sheepdog's default sheep port. */
     public static final int DEFAULT_PORT = 7000;
     /** The IANA NBD port. */
@@ -35,6 +36,7 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(failureDetection, "failureDetection");
         Objects.requireNonNull(readPolicy, "readPolicy");
+        Objects.requireNonNull(timings, "timings");
         checkPort("--port", port);
         checkPort("--nbd-port", nbdPort);
         if (port + MembershipConfig.PORT_OFFSET + MembershipConfig.FD_PORT_OFFSET > 65535) {

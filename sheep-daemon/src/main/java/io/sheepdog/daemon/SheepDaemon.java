@@ -1,10 +1,10 @@
 package io.sheepdog.daemon;
 
+import com.google.common.base.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.daemon.cluster.ClusterService;
 import io.sheepdog.daemon.cluster.ClusterShutdownHook;
 import io.sheepdog.daemon.cluster.EpochPlacement;
@@ -17,6 +17,7 @@ import io.sheepdog.daemon.peer.EpochRetry;
 import io.sheepdog.daemon.peer.LocalPeerOps;
 import io.sheepdog.daemon.peer.PeerConnections;
 import io.sheepdog.daemon.peer.PeerRouter;
+import io.sheepdog.daemon.peer.Scheduler;
 import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.recovery.RecoveryManager;
 import io.sheepdog.daemon.recovery.RecoveryMetrics;
@@ -61,15 +62,6 @@ public final class SheepDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SheepDaemon.class);
     /** Where the replicated metadata's log and snapshots live, inside the store directory. */
     static final String METADATA_DIR = "raft";
-    private static final long STATS_PERIOD_SECONDS = 10;
-    /** How long a request to a peer, or a wait for the epochs to agree, may take. */
-    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * How long a gateway request may take in all, retries under new epochs included: longer than one peer request,
-     * so that a replica request cut off by a partition (answered by nothing until PEER_TIMEOUT) is retried under the
-     * epoch that no longer has the unreachable node, instead of failing the client's write.
-     */
-    private static final Duration GATEWAY_TIMEOUT = PEER_TIMEOUT.multipliedBy(2);
     private static final int PEER_THREADS = 2;
 
     private final SheepConfig config;
@@ -102,13 +94,15 @@ public final class SheepDaemon implements AutoCloseable {
         LOG.info("starting sheep: store {} bind {} port {} nbd-port {} zone {} io-threads {} read-policy {}",
                 config.storeDir(), config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(),
                 config.ioThreads(), config.readPolicy());
+        SheepTimings timings = config.timings();
+        LOG.info("timings: {}", timings);
         LocalStore store = LocalStore.open(config.storeDir());
         ExecutorService io = Executors.newFixedThreadPool(config.ioThreads(), daemonThreads("sheep-store-"));
         MeterRegistry meters = new SimpleMeterRegistry();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("sheep-timer-"));
         EventLoopGroup peerGroup = SheepTransport.newEventLoopGroup(PEER_THREADS, "sheep-peer", true);
         List<AutoCloseable> opened = new ArrayList<>();
-        opened.add(() -> peerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+        opened.add(() -> peerGroup.shutdownGracefully(0, timings.peerLoopShutdown().toNanos(), TimeUnit.NANOSECONDS));
         try {
             int vnodes = config.vnodes().orElse(NodeWeights.defaultVnodes(store.objects().stats().capacityBytes()));
             NodeAddress self = new NodeAddress(NodeId.of(config.bind(), config.port()),
@@ -122,7 +116,7 @@ public final class SheepDaemon implements AutoCloseable {
             cluster.start();
             EpochPlacement placement = new EpochPlacement(cluster.metadata(), self.id());
             LongSupplier epoch = () -> cluster.metadata().state().epochNumber();
-            PeerConnections peers = new PeerConnections(peerGroup, SheepClientConfig.of(PEER_TIMEOUT));
+            PeerConnections peers = new PeerConnections(peerGroup, timings.peerClient());
             opened.add(peers);
             VdiCopies copies = new VdiCopies(cluster.metadata());
             GatewayMetrics gatewayMetrics = new GatewayMetrics(meters);
@@ -130,10 +124,11 @@ public final class SheepDaemon implements AutoCloseable {
             // peers use the view gated by recovery (both share one epoch fence).
             LocalPeerOps replicas = new LocalPeerOps(store.objects(), io, epoch);
             RecoveryManager recovery = new RecoveryManager(placement, copies, replicas, peers, store.objects(),
-                    store.metadata(), () -> serving(cluster), new RecoveryMetrics(meters), gatewayMetrics::repaired);
+                    store.metadata(), () -> serving(cluster), new RecoveryMetrics(meters), gatewayMetrics::repaired,
+                    timings.recovery(), Ticker.systemTicker(), Scheduler.of(timer));
             opened.add(recovery);
             LocalPeerOps localPeer = replicas.gatedBy(recovery);
-            EpochRetry retry = new EpochRetry(placement::epoch, peerGroup, GATEWAY_TIMEOUT);
+            EpochRetry retry = new EpochRetry(placement::epoch, timings.gatewayRetry(), peerGroup);
             ReplicatingObjectGateway gateway = new ReplicatingObjectGateway(placement, config.readPolicy(), copies,
                     () -> cluster.metadata().state().formatRecord().map(f -> f.strict()).orElse(false),
                     new PeerRouter(self.id(), localPeer, peers), retry, gatewayMetrics);
@@ -143,22 +138,26 @@ public final class SheepDaemon implements AutoCloseable {
                 peers.retainOnly(placement.dataNodes());
             });
             // Also on a timer: a status change without a command (a majority regained) may allow a run to start.
-            timer.scheduleWithFixedDelay(recovery::epochChanged, 0, 1, TimeUnit.SECONDS);
+            timer.scheduleWithFixedDelay(recovery::epochChanged, 0, timings.recoveryTick().toMillis(),
+                    TimeUnit.MILLISECONDS);
             VdiService vdis = new VdiService(cluster.metadata(), gateway, new KeyedSerializer(),
-                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies);
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies, timings.vdi());
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
-                    STATS_PERIOD_SECONDS);
+                    timings.statsPeriod());
             opened.add(stats);
-            ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement, recovery);
+            ClusterService clusterOps = new ClusterService(cluster, vdis, stats, placement, recovery,
+                    timings.cluster());
             SheepServer sheepServer = new SheepServer(
-                    SheepServerConfig.of(config.bind().getHostAddress(), config.port()), clusterOps, vdis, localPeer);
+                    SheepServerConfig.of(config.bind().getHostAddress(), config.port())
+                            .withShutdownTimeout(timings.serverShutdown()), clusterOps, vdis, localPeer);
             opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
-                    .port(config.nbdPort()).build(), new VdiExportProvider(vdis));
+                    .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).build(),
+                    new VdiExportProvider(vdis));
             opened.add(nbd);
             SheepDaemon daemon = new SheepDaemon(config, store, io, timer, List.copyOf(opened), self);
             cluster.metadata().addListener(new ClusterShutdownHook(cluster.membership(),
-                    cluster::isMetadataLeader, clusterOps, daemon::close));
+                    cluster::isMetadataLeader, clusterOps, daemon::close, timings.cluster()));
             daemon.port = sheepServer.start();
             daemon.nbdPort = nbd.start();
             LOG.info("sheep {} ready: sheep protocol on {}:{}, NBD on {}:{}, {} vnodes, cluster {}", self.id(),
@@ -227,8 +226,9 @@ public final class SheepDaemon implements AutoCloseable {
         timer.shutdownNow();
         ioExecutor.shutdown();
         try {
-            if (!ioExecutor.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("store I/O still running after 30 s; closing the store anyway");
+            Duration drain = config.timings().storeDrain();
+            if (!ioExecutor.awaitTermination(drain.toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.warn("store I/O still running after {} s; closing the store anyway", drain.toSeconds());
                 ioExecutor.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -126,7 +126,7 @@ public final class SheepMain implements Callable<Integer> {
                     ioThreads != null ? ioThreads : SheepConfig.defaultIoThreads(), discovery(address),
                     new FailureDetection(Duration.ofMillis(fdHeartbeat), Duration.ofMillis(fdTimeout),
                             Duration.ofMillis(fdVerify)),
-                    ReadPolicy.parse(readPolicy));
+                    ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS);
         } catch (UnknownHostException | IllegalArgumentException e) {
             System.err.println("sheep: " + e.getMessage());
             return 64;

@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class NbdServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
-    private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
     private final NbdServerConfig config;
     private final ExportProvider exports;
@@ -132,8 +131,8 @@ public final class NbdServer implements AutoCloseable {
 
     private void shutdownGroup() {
         if (group != null) {
-            group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                    .awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+            long timeout = config.shutdownTimeout().toMillis();
+            group.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(2 * timeout);
         }
     }
 }

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.sheepdog.nbd.codec.NbdProtocol;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Objects;
  * @param eventLoopThreads    Netty event loop threads; 0 means Netty's default (twice the cores)
  * @param maxInFlightRequests requests of one connection the device may be working on before the server stops
  *                            reading from that connection (back-pressure)
+ * @param shutdownTimeout     how long {@link NbdServer#close()} lets the event loops finish their tasks (it waits
+ *                            at most twice this for them to end)
  */
 public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload, int eventLoopThreads,
-                              int maxInFlightRequests) {
+                              int maxInFlightRequests, Duration shutdownTimeout) {
 
     /** The IANA port for NBD. */
     public static final int DEFAULT_PORT = 10809;
@@ -32,6 +35,8 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
     public static final int PREFERRED_BLOCK_SIZE = 4096;
     /** Upper bound for {@link #maxPayload}, keeping buffers and reply lengths far from int overflow. */
     public static final int MAX_MAX_PAYLOAD = 1 << 30;
+    /** Default for {@link #shutdownTimeout}: a stop is not held up longer by a loop that does not finish. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     public NbdServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -40,6 +45,8 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
                 "maxPayload must be in [%s, %s]: %s", PREFERRED_BLOCK_SIZE, MAX_MAX_PAYLOAD, maxPayload);
         checkArgument(eventLoopThreads >= 0, "eventLoopThreads must not be negative: %s", eventLoopThreads);
         checkArgument(maxInFlightRequests >= 1, "maxInFlightRequests must be positive: %s", maxInFlightRequests);
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        checkArgument(shutdownTimeout.toMillis() >= 1, "shutdownTimeout must be at least 1 ms: %s", shutdownTimeout);
     }
 
     /** A builder starting from the defaults: loopback, port 10809, 32 MiB payloads, default threads. */
@@ -54,6 +61,7 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
         private int maxPayload = DEFAULT_MAX_PAYLOAD;
         private int eventLoopThreads;
         private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {
         }
@@ -83,8 +91,14 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
             return this;
         }
 
+        public Builder shutdownTimeout(Duration value) {
+            this.shutdownTimeout = value;
+            return this;
+        }
+
         public NbdServerConfig build() {
-            return new NbdServerConfig(bindAddress, port, maxPayload, eventLoopThreads, maxInFlightRequests);
+            return new NbdServerConfig(bindAddress, port, maxPayload, eventLoopThreads, maxInFlightRequests,
+                    shutdownTimeout);
         }
     }
 }

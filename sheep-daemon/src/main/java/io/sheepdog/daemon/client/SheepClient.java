@@ -49,22 +49,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
 
-    private static final long CLOSE_TIMEOUT_SECONDS = 5;
-
     private final Channel channel;
     private final SheepClientHandler handler;
     private final EventLoopGroup ownedGroup;
     private final String peer;
     private final int maxPayload;
+    private final long closeTimeoutNanos;
     private final AtomicLong nextRequestId = new AtomicLong(1);
 
     private SheepClient(Channel channel, SheepClientHandler handler, EventLoopGroup ownedGroup, String peer,
-                        int maxFrameSize) {
+                        SheepClientConfig config) {
         this.channel = channel;
         this.handler = handler;
         this.ownedGroup = ownedGroup;
         this.peer = peer;
-        this.maxPayload = SheepProtocol.maxPayload(maxFrameSize);
+        this.maxPayload = SheepProtocol.maxPayload(config.maxFrameSize());
+        this.closeTimeoutNanos = config.closeTimeout().toNanos();
     }
 
     /**
@@ -83,7 +83,7 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
         try {
             return await(connect(group, group, host, port, config));
         } catch (SheepException | RuntimeException e) {
-            group.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
             throw e;
         }
     }
@@ -113,7 +113,7 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
         CompletableFuture<SheepClient> result = new CompletableFuture<>();
         bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
-                result.complete(new SheepClient(f.channel(), handler, owned, peer, config.maxFrameSize()));
+                result.complete(new SheepClient(f.channel(), handler, owned, peer, config));
             } else {
                 result.completeExceptionally(ConnectFailures.toException(peer, f.cause(), config.connectTimeout()));
             }
@@ -274,14 +274,14 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
             // Called from a callback on our own loop: waiting here would wait for ourselves.
             channel.close();
             if (ownedGroup != null) {
-                ownedGroup.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                ownedGroup.shutdownGracefully(0, closeTimeoutNanos, TimeUnit.NANOSECONDS);
             }
             return;
         }
-        channel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        channel.close().awaitUninterruptibly(closeTimeoutNanos, TimeUnit.NANOSECONDS);
         if (ownedGroup != null) {
-            ownedGroup.shutdownGracefully(0, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            ownedGroup.shutdownGracefully(0, closeTimeoutNanos, TimeUnit.NANOSECONDS)
+                    .awaitUninterruptibly(closeTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,8 +1,9 @@
 package io.sheepdog.daemon.client;
 
+import static io.sheepdog.daemon.api.Durations.positive;
+
 import io.sheepdog.daemon.proto.SheepProtocol;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Settings of a {@link SheepClient}.
@@ -10,23 +11,30 @@ import java.util.Objects;
  * @param connectTimeout how long to wait for the TCP connection
  * @param requestTimeout how long to wait for the answer to each request before failing it with NETWORK_ERROR
  * @param maxFrameSize   cap on header plus payload of one frame, as on the server
+ * @param closeTimeout   how long {@link SheepClient#close()} waits for the connection (and a private event loop) to
+ *                       close
  */
-public record SheepClientConfig(Duration connectTimeout, Duration requestTimeout, int maxFrameSize) {
+public record SheepClientConfig(Duration connectTimeout, Duration requestTimeout, int maxFrameSize,
+                                Duration closeTimeout) {
+
+    /** Default for {@link #closeTimeout}: ample for a close on a healthy loop, short enough not to hold up a stop. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     public SheepClientConfig {
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(requestTimeout, "requestTimeout");
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || requestTimeout.isNegative()
-                || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("timeouts must be positive: " + connectTimeout + ", "
-                    + requestTimeout);
-        }
+        positive("connectTimeout", connectTimeout);
+        positive("requestTimeout", requestTimeout);
+        positive("closeTimeout", closeTimeout);
         if (maxFrameSize <= SheepProtocol.HEADER_SIZE) {
             throw new IllegalArgumentException("maxFrameSize too small: " + maxFrameSize);
         }
     }
 
-    /** {@code timeout} for connecting and for each request, the default frame cap. */
+    /** The {@linkplain #DEFAULT_CLOSE_TIMEOUT default close timeout}. */
+    public SheepClientConfig(Duration connectTimeout, Duration requestTimeout, int maxFrameSize) {
+        this(connectTimeout, requestTimeout, maxFrameSize, DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /** {@code timeout} for connecting and for each request, the default frame cap and close timeout. */
     public static SheepClientConfig of(Duration timeout) {
         return new SheepClientConfig(timeout, timeout, SheepProtocol.DEFAULT_MAX_FRAME_SIZE);
     }

@@ -40,26 +40,29 @@ public final class ClusterService implements ClusterOps {
     private final EpochPlacement placement;
     private final RecoveryManager recovery;
     private final Clock clock;
+    private final ClusterTimings timings;
     /** Shutdown requests this node is still answering; the daemon stops itself only after they are answered. */
     private int shutdownCalls;
 
     public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement,
-                          RecoveryManager recovery) {
-        this(node, vdis, stats, placement, recovery, Clock.systemUTC());
+                          RecoveryManager recovery, ClusterTimings timings) {
+        this(node, vdis, stats, placement, recovery, timings, Clock.systemUTC());
     }
 
     /**
      * @param recovery this node's recovery (its state and throttle are served here)
+     * @param timings  how long metadata commands are waited for
      * @param clock    the start time of an epoch forced by {@link #recoverForce()}
      */
     public ClusterService(ClusterNode node, VdiService vdis, NodeStatsBoard stats, EpochPlacement placement,
-                          RecoveryManager recovery, Clock clock) {
+                          RecoveryManager recovery, ClusterTimings timings, Clock clock) {
         this.node = Objects.requireNonNull(node, "node");
         this.vdis = Objects.requireNonNull(vdis, "vdis");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.placement = Objects.requireNonNull(placement, "placement");
         this.recovery = Objects.requireNonNull(recovery, "recovery");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.timings = Objects.requireNonNull(timings, "timings");
     }
 
     @Override
@@ -73,7 +76,8 @@ public final class ClusterService implements ClusterOps {
             LOG.warn("forced re-format: deleting every VDI");
             vdis.deleteAll();
         }
-        ClusterFormat f = MetadataErrors.await(node.metadata().format(copies, strict), "format the cluster");
+        ClusterFormat f = MetadataErrors.await(node.metadata().format(copies, strict), timings.metadataWait(),
+                "format the cluster");
         LOG.info("cluster {} formatted with {} copies{}", f.clusterId(), copies, strict ? " (strict)" : "");
     }
 
@@ -86,7 +90,7 @@ public final class ClusterService implements ClusterOps {
         try {
             LOG.info("cluster shutdown requested: every daemon stops");
             MetadataErrors.await(node.metadata().submit(new MetadataCommand.Shutdown(node.membership().members())),
-                    "shut down the cluster");
+                    timings.metadataWait(), "shut down the cluster");
         } finally {
             synchronized (this) {
                 shutdownCalls--;
@@ -129,7 +133,8 @@ public final class ClusterService implements ClusterOps {
         LOG.warn("recovery forced by the operator: giving up on {}; epoch {} starts with the live nodes",
                 status.waiting().stream().map(NodeAddress::hostPort).toList(), s.epochNumber() + 1);
         MetadataState after = MetadataErrors.await(node.metadata().submit(
-                new MetadataCommand.ForceRecover(s.epochNumber(), clock.millis(), live)), "force recovery");
+                new MetadataCommand.ForceRecover(s.epochNumber(), clock.millis(), live)), timings.metadataWait(),
+                "force recovery");
         Epoch e = after.currentEpoch().orElseThrow();
         return new EpochInfo(e.number(), e.startMillis(), e.hostPorts());
     }

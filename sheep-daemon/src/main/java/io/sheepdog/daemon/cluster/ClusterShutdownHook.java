@@ -7,7 +7,7 @@ import io.sheepdog.membership.meta.CommandResult;
 import io.sheepdog.membership.meta.MetadataCommand;
 import io.sheepdog.membership.meta.MetadataListener;
 import io.sheepdog.membership.meta.MetadataState;
-import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -23,32 +23,32 @@ import org.slf4j.LoggerFactory;
  *   <li>the shutdown requests this node is answering are answered first, so the collie that asked hears "done";</li>
  *   <li>the metadata leader stops last: it waits until the other nodes of the shutdown left (they stop when they
  *       apply it, which they do once the leader told them the command is committed), at most
- *       {@link #LEADER_WAIT};</li>
+ *       {@link ClusterTimings#shutdownLeaderWait()};</li>
  *   <li>then the daemon closes as on SIGTERM (store flushed and closed).</li>
  * </ol>
  */
 public final class ClusterShutdownHook implements MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterShutdownHook.class);
-    static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
-    static final Duration LEADER_WAIT = Duration.ofSeconds(10);
-    private static final long POLL_MILLIS = 50;
 
     private final Membership membership;
     private final BooleanSupplier isLeader;
     private final ClusterService cluster;
     private final Runnable stop;
+    private final ClusterTimings timings;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     /**
      * @param isLeader whether this node leads the metadata group now
      * @param stop     stops the daemon (idempotent)
+     * @param timings  how long the stop waits for answers and for the other nodes
      */
     public ClusterShutdownHook(Membership membership, BooleanSupplier isLeader, ClusterService cluster,
-                               Runnable stop) {
+                               Runnable stop, ClusterTimings timings) {
         this.membership = membership;
         this.isLeader = isLeader;
         this.cluster = cluster;
         this.stop = stop;
+        this.timings = Objects.requireNonNull(timings, "timings");
     }
 
     @Override
@@ -66,9 +66,9 @@ public final class ClusterShutdownHook implements MetadataListener {
     private void stopForShutdown(Set<NodeId> others) {
         LOG.info("the cluster is shutting down: stopping this sheep");
         try {
-            cluster.awaitShutdownAnswered(ANSWER_WAIT);
+            cluster.awaitShutdownAnswered(timings.shutdownAnswerWait());
             if (isLeader.getAsBoolean()) {
-                awaitGone(others, System.nanoTime() + LEADER_WAIT.toNanos());
+                awaitGone(others, System.nanoTime() + timings.shutdownLeaderWait().toNanos());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,7 +87,7 @@ public final class ClusterShutdownHook implements MetadataListener {
                 LOG.warn("metadata leader stopping although {} nodes of the shutdown are still members", left.size());
                 return;
             }
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(timings.shutdownPoll().toMillis());
         }
     }
 }

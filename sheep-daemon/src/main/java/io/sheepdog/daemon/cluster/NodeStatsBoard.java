@@ -9,6 +9,7 @@ import io.sheepdog.store.ObjectStore;
 import io.sheepdog.store.StoreException;
 import io.sheepdog.store.StoreStats;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +33,7 @@ public final class NodeStatsBoard implements MembershipListener, AutoCloseable {
     private final ScheduledExecutorService timer;
 
     public NodeStatsBoard(Membership membership, ObjectStore store, ScheduledExecutorService timer,
-                          long periodSeconds) {
+                          Duration period) {
         this.membership = membership;
         this.store = store;
         this.timer = timer;
@@ -43,7 +44,7 @@ public final class NodeStatsBoard implements MembershipListener, AutoCloseable {
             }
         });
         membership.addListener(this);
-        timer.scheduleWithFixedDelay(this::publish, 0, periodSeconds, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::publish, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The latest figures of {@code node}; this node's are always current. */

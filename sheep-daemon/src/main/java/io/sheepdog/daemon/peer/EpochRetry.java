@@ -1,14 +1,15 @@
 package io.sheepdog.daemon.peer;
 
+import com.google.common.base.Ticker;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
@@ -28,25 +29,41 @@ import java.util.function.Supplier;
  * <li>This node's epoch changed while the attempt was in flight (whatever its outcome): retry at once with the new
  *     placement. Replica writes are idempotent, so applying one twice is harmless.</li>
  * </ul>
- * Waits poll the epoch with a backoff from {@value #FIRST_BACKOFF_MILLIS} ms doubling to {@value #MAX_BACKOFF_MILLIS}
- * ms, and {@link #epochChanged()} wakes them at once. Past the timeout the request fails with the mismatch code and a
- * message saying the epochs did not agree. Other failures end the request at once. No thread ever blocks: waits are
- * timers on {@code timer}.
+ * Retries after NEW_NODE_VER and NETWORK_ERROR wait {@link EpochRetryConfig#firstBackoff()}; the wait of a node behind
+ * polls its epoch with a pause doubling from {@code firstBackoff} to {@link EpochRetryConfig#maxBackoff()}, and
+ * {@link #epochChanged()} wakes every wait at once. Past {@link EpochRetryConfig#timeout()} the request fails with the
+ * mismatch code and a message saying the epochs did not agree. Other failures end the request at once. No thread
+ * ever blocks: waits are alarms on the {@link Scheduler}, and the time is read from the {@link Ticker}, so a test
+ * steps both.
  */
 public final class EpochRetry {
 
-    static final long FIRST_BACKOFF_MILLIS = 5;
-    static final long MAX_BACKOFF_MILLIS = 200;
-
     private final LongSupplier epoch;
-    private final ScheduledExecutorService timer;
+    private final Scheduler scheduler;
+    private final Ticker ticker;
     private final long timeoutNanos;
+    private final long firstBackoffNanos;
+    private final long maxBackoffNanos;
     private final Set<CompletableFuture<Void>> sleepers = ConcurrentHashMap.newKeySet();
 
-    public EpochRetry(LongSupplier epoch, ScheduledExecutorService timer, Duration timeout) {
-        this.epoch = epoch;
-        this.timer = timer;
-        this.timeoutNanos = timeout.toNanos();
+    /** On the real clock: waits are timers on {@code timer} (the daemon's peer event loops). */
+    public EpochRetry(LongSupplier epoch, EpochRetryConfig config, ScheduledExecutorService timer) {
+        this(epoch, config, Ticker.systemTicker(), Scheduler.of(timer));
+    }
+
+    /**
+     * @param epoch     this node's current epoch
+     * @param config    the timeout and backoffs
+     * @param ticker    the time deadlines are measured in
+     * @param scheduler where the waits run
+     */
+    public EpochRetry(LongSupplier epoch, EpochRetryConfig config, Ticker ticker, Scheduler scheduler) {
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.timeoutNanos = config.timeout().toNanos();
+        this.firstBackoffNanos = config.firstBackoff().toNanos();
+        this.maxBackoffNanos = config.maxBackoff().toNanos();
     }
 
     /** Wakes every waiting request: the epoch changed. */
@@ -64,7 +81,7 @@ public final class EpochRetry {
      */
     public <T> CompletableFuture<T> run(Supplier<String> what, LongFunction<CompletableFuture<T>> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        attempt(new Request<>(what, attempt, System.nanoTime() + timeoutNanos, result));
+        attempt(new Request<>(what, attempt, ticker.read() + timeoutNanos, result));
         return result;
     }
 
@@ -93,37 +110,39 @@ public final class EpochRetry {
             r.result().complete(value);
         } else if (!moved && !mismatch) {
             r.result().completeExceptionally(failure);
-        } else if (System.nanoTime() - r.deadline() >= 0) {
+        } else if (ticker.read() - r.deadline() >= 0) {
             r.result().completeExceptionally(timedOut(r, e, failure));
         } else if (moved) {
             attempt(r);
         } else {
-            waitAndRetry(r, e, code, FIRST_BACKOFF_MILLIS);
+            waitAndRetry(r, e, code, firstBackoffNanos);
         }
     }
 
     /** Sleeps, then retries; while this node is behind (OLD_NODE_VER) and its epoch has not moved, sleeps again. */
-    private <T> void waitAndRetry(Request<T> r, long e, ResultCode code, long backoffMillis) {
-        long remaining = r.deadline() - System.nanoTime();
-        sleep(Math.min(TimeUnit.MILLISECONDS.toNanos(backoffMillis), Math.max(remaining, 0))).whenComplete((v, t) -> {
+    private <T> void waitAndRetry(Request<T> r, long e, ResultCode code, long backoffNanos) {
+        long remaining = r.deadline() - ticker.read();
+        sleep(Math.min(backoffNanos, Math.max(remaining, 0))).whenComplete((v, t) -> {
             if (t != null) {
                 r.result().completeExceptionally(t);
             } else if (code == ResultCode.OLD_NODE_VER && epoch.getAsLong() == e
-                    && System.nanoTime() - r.deadline() < 0) {
-                waitAndRetry(r, e, code, Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS));
+                    && ticker.read() - r.deadline() < 0) {
+                waitAndRetry(r, e, code, Math.min(backoffNanos * 2, maxBackoffNanos));
             } else {
                 attempt(r);
             }
         });
     }
 
-    /** Completes after {@code nanos}, or earlier on {@link #epochChanged()}; fails SHUTDOWN if the timer is gone. */
+    /**
+     * Completes after {@code nanos}, or earlier on {@link #epochChanged()}; fails SHUTDOWN if the scheduler is gone.
+     */
     private CompletableFuture<Void> sleep(long nanos) {
         CompletableFuture<Void> s = new CompletableFuture<>();
         sleepers.add(s);
         try {
-            ScheduledFuture<?> alarm = timer.schedule(() -> s.complete(null), nanos, TimeUnit.NANOSECONDS);
-            s.whenComplete((v, t) -> alarm.cancel(false));
+            Scheduler.Alarm alarm = scheduler.schedule(() -> s.complete(null), Duration.ofNanos(nanos));
+            s.whenComplete((v, t) -> alarm.cancel());
         } catch (RejectedExecutionException ex) {
             s.completeExceptionally(new SheepException(ResultCode.SHUTDOWN, "sheep is shutting down", ex));
         }
@@ -131,10 +150,12 @@ public final class EpochRetry {
         return s;
     }
 
-    /** Completes a sleeper on the timer's thread, so the retry does not run on the thread reporting the change. */
+    /**
+     * Completes a sleeper on the scheduler's thread, so the retry does not run on the thread reporting the change.
+     */
     private void wake(CompletableFuture<Void> s) {
         try {
-            timer.execute(() -> s.complete(null));
+            scheduler.execute(() -> s.complete(null));
         } catch (RejectedExecutionException ex) {
             s.completeExceptionally(new SheepException(ResultCode.SHUTDOWN, "sheep is shutting down", ex));
         }

@@ -14,6 +14,8 @@
  *     failures naming the node; {@link io.sheepdog.daemon.peer.EpochRetry}: the one way to run a request again
  *     under the next epoch when the epochs disagree or a replica cannot be reached.</li>
  * <li>{@link io.sheepdog.daemon.peer.Placement}: which nodes hold an object in the current epoch.</li>
+ * <li>{@link io.sheepdog.daemon.peer.Scheduler}: where retry and recovery logic waits (with a
+ *     {@code Ticker} for the time), so tests step a manual clock; {@code EpochRetryConfig}: the retry's timings.</li>
  * </ul>
  */
 package io.sheepdog.daemon.peer;

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.recovery;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.Striped;
 import io.sheepdog.daemon.api.RecoveryInfo;
 import io.sheepdog.daemon.api.ResultCode;
@@ -10,6 +11,7 @@ import io.sheepdog.daemon.peer.PeerConnections;
 import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.peer.PeerRouter;
 import io.sheepdog.daemon.peer.Placement;
+import io.sheepdog.daemon.peer.Scheduler;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.MetadataStore;
 import io.sheepdog.store.ObjectId;
@@ -18,6 +20,7 @@ import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectStore;
 import io.sheepdog.store.StoreException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,18 +47,18 @@ import org.slf4j.LoggerFactory;
  * Recovers this node's objects after every epoch change (see the package documentation for the steps) and holds
  * back requests for objects not recovered yet ({@link ObjectGate}). One {@link RecoveryRun} per epoch runs its plan,
  * copy and purge steps on a thread of its own; {@link #epochChanged()} cancels a run whose epoch is no longer the
- * current one and starts the next.
+ * current one and starts the next. Its waits ({@link RecoveryConfig}) run on the {@link Scheduler} and the time is read
+ * from the {@link Ticker} it is given, so tests step them.
  */
 public final class RecoveryManager implements ObjectGate, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryManager.class);
     private static final byte[] RECOVERED_EPOCH_KEY = "recovery/recovered-epoch".getBytes(StandardCharsets.UTF_8);
     private static final byte[] THROTTLE_KEY = "recovery/throttle".getBytes(StandardCharsets.UTF_8);
     private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
-    /** How long one call to a peer may take before recovery asks again. */
-    static final long CALL_TIMEOUT_SECONDS = 30;
-    /** Pause between attempts while a peer is unreachable or behind. */
-    static final long RETRY_MILLIS = 200;
 
+    private final RecoveryConfig config;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
     private final Placement placement;
     private final IntUnaryOperator copiesOfVdi;
     private final LocalPeerOps local;
@@ -63,7 +67,8 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
     private final MetadataStore metadata;
     private final BooleanSupplier clusterRunning;
     private final RecoveryThrottle throttle = new RecoveryThrottle();
-    private final ExecutorService worker;
+    private final Executor worker;
+    private final Runnable stopWorker;
     private final Striped<Lock> installLocks = Striped.lock(256);
     private final RecoveryMetrics metrics;
     private final LongSupplier repairedReplicas;
@@ -81,11 +86,33 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
      * @param clusterRunning   whether the cluster is running (no recovery while it waits for nodes)
      * @param metrics          where recovered objects are counted
      * @param repairedReplicas how many replicas the gateway repaired (reported in {@link #info})
+     * @param config           the waits
+     * @param ticker           the time runs are measured in
+     * @param scheduler        where the waits run
      */
     public RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local,
                            PeerConnections connections, ObjectStore store, MetadataStore metadata,
-                           BooleanSupplier clusterRunning, RecoveryMetrics metrics, LongSupplier repairedReplicas)
+                           BooleanSupplier clusterRunning, RecoveryMetrics metrics, LongSupplier repairedReplicas,
+                           RecoveryConfig config, Ticker ticker, Scheduler scheduler) throws StoreException {
+        this(placement, copiesOfVdi, local, connections, store, metadata, clusterRunning, metrics, repairedReplicas,
+                config, ticker, scheduler, Executors.newCachedThreadPool(r -> {
+                    Thread th = new Thread(r, "sheep-recovery");
+                    th.setDaemon(true);
+                    return th;
+                }));
+    }
+
+    /** As above, with runs and copy completions on {@code worker} (a test runs them on its own thread). */
+    RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local,
+                    PeerConnections connections, ObjectStore store, MetadataStore metadata,
+                    BooleanSupplier clusterRunning, RecoveryMetrics metrics, LongSupplier repairedReplicas,
+                    RecoveryConfig config, Ticker ticker, Scheduler scheduler, Executor worker)
             throws StoreException {
+        this.config = Objects.requireNonNull(config, "config");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.worker = Objects.requireNonNull(worker, "worker");
+        this.stopWorker = worker instanceof ExecutorService es ? es::shutdownNow : () -> { };
         this.placement = Objects.requireNonNull(placement, "placement");
         this.copiesOfVdi = Objects.requireNonNull(copiesOfVdi, "copiesOfVdi");
         this.local = Objects.requireNonNull(local, "local");
@@ -101,11 +128,6 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
             String[] parts = new String(t.get(), StandardCharsets.UTF_8).split(" ");
             throttle.set(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
         }
-        this.worker = Executors.newCachedThreadPool(r -> {
-            Thread th = new Thread(r, "sheep-recovery");
-            th.setDaemon(true);
-            return th;
-        });
     }
 
     /** Starts a run for the current epoch if it has none and the cluster runs; cancels a run of an older epoch. */
@@ -195,13 +217,32 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         if (run != null) {
             run.cancel();
         }
-        worker.shutdownNow();
+        stopWorker.run();
     }
 
     // ---- services for runs ----
 
-    java.util.concurrent.Executor workerExecutor() {
+    Executor workerExecutor() {
         return worker;
+    }
+
+    RecoveryConfig config() {
+        return config;
+    }
+
+    /** The time, for measuring runs. */
+    long nanoTime() {
+        return ticker.read();
+    }
+
+    /** Runs {@code task} on the worker after the retry pause. */
+    void retryLater(Runnable task) {
+        scheduler.schedule(() -> worker.execute(task), config.retryPause());
+    }
+
+    /** Blocks the run's thread for {@code d}. */
+    void pause(Duration d) throws InterruptedException {
+        scheduler.sleep(d);
     }
 
     RecoveryThrottle throttle() {
@@ -297,7 +338,7 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
                 } catch (SheepException e) {
                     LOG.debug("object list of {} for epoch {}: {}; asking again", node.hostPort(), run.epoch(),
                             e.getMessage());
-                    Thread.sleep(RETRY_MILLIS);
+                    pause(config.retryPause());
                 }
             }
             lists.put(node, list);
@@ -305,14 +346,16 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         return lists;
     }
 
-    static <T> T await(CompletableFuture<T> f) throws SheepException, InterruptedException {
+    /** The answer of a peer call, or NETWORK_ERROR once it took longer than the call timeout. */
+    <T> T await(CompletableFuture<T> f) throws SheepException, InterruptedException {
         try {
-            return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return f.get(config.callTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw SheepException.of(e.getCause());
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new SheepException(ResultCode.NETWORK_ERROR, "no answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+            throw new SheepException(ResultCode.NETWORK_ERROR, "no answer within " + config.callTimeout().toSeconds()
+                    + " s", e);
         }
     }
 

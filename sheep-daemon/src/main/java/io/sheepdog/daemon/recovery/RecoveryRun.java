@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 final class RecoveryRun {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryRun.class);
     private static final CompletableFuture<Void> READY = CompletableFuture.completedFuture(null);
-    private static final long WAIT_POLL_MILLIS = 500;
 
     enum State { PREPARING, RECOVERING, WAITING, DONE }
 
@@ -46,7 +45,6 @@ final class RecoveryRun {
 
     private final RecoveryManager manager;
     private final Placement.Snapshot snapshot;
-    private final Executor retryLater;
     private final CompletableFuture<Void> planned = new CompletableFuture<>();
     private final Map<Long, Copy> copies = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Copy> queue = new LinkedBlockingQueue<>();
@@ -59,12 +57,12 @@ final class RecoveryRun {
     private volatile long total;
     private volatile State state = State.PREPARING;
     private volatile boolean cancelled;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
 
     RecoveryRun(RecoveryManager manager, Placement.Snapshot snapshot) {
         this.manager = manager;
         this.snapshot = snapshot;
-        this.retryLater = CompletableFuture.delayedExecutor(RecoveryManager.RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        this.startNanos = manager.nanoTime();
     }
 
     long epoch() {
@@ -136,7 +134,7 @@ final class RecoveryRun {
             state = State.WAITING;
             LOG.info("recovered epoch {}: {} objects copied, {} failed, {} MiB in {} ms; waiting for the other nodes",
                     epoch(), done.get(), failed.get(), bytes.get() >> 20,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+                    TimeUnit.NANOSECONDS.toMillis(manager.nanoTime() - startNanos));
             if (!waitForOthers()) {
                 return;
             }
@@ -155,16 +153,28 @@ final class RecoveryRun {
         }
     }
 
-    /** Starts copies in queue order within the throttle until every copy has finished or the run is cancelled. */
+    /**
+     * Starts copies in queue order within the throttle until every copy has finished or the run is cancelled. Every
+     * finished copy and the cancellation wake the waits here ({@code activity}); the wait poll only bounds each wait.
+     */
     private void copyAll() throws InterruptedException {
+        long pollMillis = Math.max(1, manager.config().waitPoll().toMillis());
         while (manager.isCurrent(this) && done.get() + failed.get() < total) {
-            Copy c = queue.poll(WAIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
-            if (c == null || c.started.get()) {
+            Copy c = queue.poll();
+            if (c == null) {
+                synchronized (activity) {
+                    if (manager.isCurrent(this) && done.get() + failed.get() < total) {
+                        activity.wait(pollMillis); // every copy has started: wait for them to finish
+                    }
+                }
+                continue;
+            }
+            if (c.started.get()) {
                 continue;
             }
             synchronized (activity) {
                 while (active >= manager.throttle().parallel() && manager.isCurrent(this)) {
-                    activity.wait(WAIT_POLL_MILLIS);
+                    activity.wait(pollMillis);
                 }
             }
             manager.throttle().acquire(c.task.bytes());
@@ -197,7 +207,7 @@ final class RecoveryRun {
                 if (retryable(e.result())) {
                     LOG.debug("copy of {} from {}: {}; trying again", ObjectId.toString(c.task.oid()),
                             source.hostPort(), e.getMessage());
-                    retryLater.execute(() -> fetch(c, attempt + 1));
+                    retryLater(c, attempt + 1);
                 } else if (attempt + 1 < sources.size()) {
                     LOG.warn("copy of object {} from {} failed ({}); trying the next node holding it",
                             ObjectId.toString(c.task.oid()), source.hostPort(), e.getMessage());
@@ -209,6 +219,16 @@ final class RecoveryRun {
                 }
             }
         }, manager.workerExecutor());
+    }
+
+    /** Fetches {@code c} again after the retry pause (from the next source). */
+    private void retryLater(Copy c, int attempt) {
+        try {
+            manager.retryLater(() -> fetch(c, attempt));
+        } catch (RejectedExecutionException e) {
+            finish(c, new SheepException(ResultCode.SHUTDOWN, "object " + ObjectId.toString(c.task.oid())
+                    + " was not recovered: sheep is shutting down", e));
+        }
     }
 
     private void installed(Copy c, ObjectImage image) {
@@ -254,13 +274,13 @@ final class RecoveryRun {
                     return false;
                 }
                 try {
-                    if (RecoveryManager.await(manager.peerInfo(node)).recoveredEpoch() >= epoch()) {
+                    if (manager.await(manager.peerInfo(node)).recoveredEpoch() >= epoch()) {
                         break;
                     }
                 } catch (SheepException e) {
                     LOG.debug("recovery state of {}: {}", node.hostPort(), e.getMessage());
                 }
-                Thread.sleep(WAIT_POLL_MILLIS);
+                manager.pause(manager.config().waitPoll());
             }
         }
         return true;

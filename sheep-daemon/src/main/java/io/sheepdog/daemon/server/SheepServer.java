@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class SheepServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SheepServer.class);
-    private static final long SHUTDOWN_TIMEOUT_SECONDS = 5;
 
     private final SheepServerConfig config;
     private final ClusterOps cluster;
@@ -137,12 +136,13 @@ public final class SheepServer implements AutoCloseable {
         }
         for (EventLoopGroup group : new EventLoopGroup[] {bossGroup, ioGroup}) {
             if (group != null) {
-                group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                group.shutdownGracefully(0, config.shutdownTimeout().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
         for (EventLoopGroup group : new EventLoopGroup[] {bossGroup, ioGroup}) {
             if (group != null) {
-                group.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                group.terminationFuture().awaitUninterruptibly(config.shutdownTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
             }
         }
     }

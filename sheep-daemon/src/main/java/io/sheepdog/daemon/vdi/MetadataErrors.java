@@ -3,6 +3,7 @@ package io.sheepdog.daemon.vdi;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.membership.meta.MetadataException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,9 +11,6 @@ import java.util.concurrent.TimeoutException;
 
 /** Waits for replicated metadata commands and maps their outcomes to result codes. */
 public final class MetadataErrors {
-    /** Longer than the metadata service's own command timeout, which answers first. */
-    private static final long WAIT_SECONDS = 60;
-
     private MetadataErrors() {
     }
 
@@ -30,10 +28,13 @@ public final class MetadataErrors {
         return new SheepException(code, e.getMessage(), e);
     }
 
-    /** Waits for a metadata command; failures become SheepExceptions with the matching code. */
-    public static <T> T await(CompletableFuture<T> f, String what) throws SheepException {
+    /**
+     * Waits for a metadata command, at most {@code wait} ({@link VdiTimeouts#metadata()}); failures become
+     * SheepExceptions with the matching code.
+     */
+    public static <T> T await(CompletableFuture<T> f, Duration wait, String what) throws SheepException {
         try {
-            return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof MetadataException me) {
@@ -45,7 +46,7 @@ public final class MetadataErrors {
             throw new SheepException(ResultCode.UNKNOWN, what + ": " + cause, cause);
         } catch (TimeoutException e) {
             throw new SheepException(ResultCode.HALT, what + ": no answer from the cluster metadata in "
-                    + WAIT_SECONDS + " s");
+                    + wait.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SheepException(ResultCode.SHUTDOWN, what + ": interrupted");

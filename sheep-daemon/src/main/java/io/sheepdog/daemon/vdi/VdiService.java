@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -58,17 +59,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class VdiService implements VdiOps, MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(VdiService.class);
-    private static final long ADMIN_TIMEOUT_SECONDS = 120;
-    /** How long an NBD handshake may wait for an inode to load. */
-    private static final long OPEN_TIMEOUT_SECONDS = 10;
-    /** How long a lookup may wait for the read barrier before this node's own state answers. */
-    private static final long SYNC_TIMEOUT_SECONDS = 5;
 
     private final ClusterMetadataService metadata;
     private final ObjectGateway gateway;
     private final VdiIo io;
     private final Clock clock;
     private final VdiCopies copies;
+    private final VdiTimeouts timeouts;
     private final InodeCache inodes;
     private final Object adminLock = new Object();
     private final ExecutorService reclaimer;
@@ -78,14 +75,16 @@ public final class VdiService implements VdiOps, MetadataListener {
      * @param serializer orders the requests of the VDI I/O ({@link VdiIo}, built here: it tells this service when a
      *                   write stops sharing an object of a deleted snapshot)
      * @param copies     the copy counts {@code gateway} places objects by; told of the VDIs this service creates
+     * @param timeouts   how long each step may be waited for
      */
     public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, KeyedSerializer serializer,
-                      ByteBufAllocator allocator, Clock clock, VdiCopies copies) {
+                      ByteBufAllocator allocator, Clock clock, VdiCopies copies, VdiTimeouts timeouts) {
         this.metadata = metadata;
         this.gateway = gateway;
         this.io = new VdiIo(gateway, serializer, allocator, this::ancestorUnmapped);
         this.clock = clock;
         this.copies = copies;
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.inodes = new InodeCache(gateway);
         ThreadPoolExecutor t = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread th = new Thread(r, "sheep-reclaim");
@@ -162,7 +161,7 @@ public final class VdiService implements VdiOps, MetadataListener {
             return Optional.empty();
         }
         try {
-            return Optional.of(inodes.get(entry.get()).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            return Optional.of(inodes.get(entry.get()).get(timeouts.inodeLoad().toNanos(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("VDI {} cannot be opened: its inode did not load: {}", exportName, e.toString());
             return Optional.empty();
@@ -236,7 +235,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                 try {
                     await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), true, true),
                             "write the inode of " + name);
-                    MetadataErrors.await(metadata.createVdi(entry), "create VDI " + name);
+                    MetadataErrors.await(metadata.createVdi(entry), timeouts.metadata(), "create VDI " + name);
                 } catch (SheepException e) {
                     if (e.getCause() instanceof MetadataException me && me.outcome() == Outcome.VID_IN_USE
                             && attempt < 8) {
@@ -263,7 +262,7 @@ public final class VdiService implements VdiOps, MetadataListener {
         List<VdiInfo> out = new ArrayList<>();
         for (VdiEntry e : synced().vdisByName()) {
             try {
-                out.add(info(e, inodes.readMap(e).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                out.add(info(e, inodes.readMap(e).get(timeouts.inodeLoad().toNanos(), TimeUnit.NANOSECONDS)));
             } catch (ExecutionException | TimeoutException ex) {
                 LOG.warn("VDI {}: inode not readable, usage unknown: {}", e.name(), ex.toString());
                 out.add(toInfo(e, 0, 0));
@@ -307,7 +306,7 @@ public final class VdiService implements VdiOps, MetadataListener {
      * that no live VDI reads any more ({@link #reclaim}). A crash in between leaves objects of ids no live VDI reads.
      */
     private void deleteEntry(VdiEntry e, MetadataState before, String what) throws SheepException {
-        MetadataState after = MetadataErrors.await(metadata.deleteVdi(e.name(), e.vid()), what);
+        MetadataState after = MetadataErrors.await(metadata.deleteVdi(e.name(), e.vid()), timeouts.metadata(), what);
         inodes.remove(e.vid());
         int freed = reclaim(e, before, after);
         LOG.info("{}: id {} {}, {} objects freed", what, Integer.toHexString(e.vid()),
@@ -467,6 +466,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                     truncate(working, size);
                 }
                 MetadataErrors.await(metadata.submit(new MetadataCommand.ResizeVdi(name, working.vid(), size)),
+                        timeouts.metadata(),
                         "resize VDI " + name);
                 VdiEntry resized = new VdiEntry(name, working.vid(), size, working.createdMillis(), working.copies(),
                         0, "", working.parentVid());
@@ -513,7 +513,7 @@ public final class VdiService implements VdiOps, MetadataListener {
             await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encode(entry, map), true, true),
                     "write the inode of " + entry.name());
             try {
-                return MetadataErrors.await(metadata.submit(command), what);
+                return MetadataErrors.await(metadata.submit(command), timeouts.metadata(), what);
             } catch (SheepException e) {
                 gateway.remove(ObjectId.inode(entry.vid())).exceptionally(t -> {
                     LOG.warn("the inode of unregistered VDI id {} stays behind: {}",
@@ -692,7 +692,7 @@ public final class VdiService implements VdiOps, MetadataListener {
      */
     private MetadataState synced() {
         try {
-            return metadata.sync().get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return metadata.sync().get(timeouts.readBarrier().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("metadata read barrier failed; answering from this node's state: {}", e.toString());
         } catch (InterruptedException e) {
@@ -753,9 +753,9 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     /** Waits for an administrative step; failures keep their result code. */
-    static <T> T await(CompletableFuture<T> f, String what) throws SheepException {
+    private <T> T await(CompletableFuture<T> f, String what) throws SheepException {
         try {
-            return f.get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return f.get(timeouts.adminStep().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SheepException se) {
@@ -763,7 +763,8 @@ public final class VdiService implements VdiOps, MetadataListener {
             }
             throw new SheepException(ResultCode.EIO, what + ": " + cause, cause);
         } catch (TimeoutException e) {
-            throw new SheepException(ResultCode.EIO, what + ": timed out after " + ADMIN_TIMEOUT_SECONDS + " s");
+            throw new SheepException(ResultCode.EIO, what + ": timed out after "
+                    + timeouts.adminStep().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SheepException(ResultCode.SHUTDOWN, what + ": interrupted");

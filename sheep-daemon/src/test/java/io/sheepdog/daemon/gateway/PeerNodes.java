@@ -3,6 +3,7 @@ package io.sheepdog.daemon.gateway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.sheepdog.daemon.client.SheepClientConfig;
+import io.sheepdog.daemon.SheepTimings;
 import io.sheepdog.daemon.peer.EpochRetry;
 import io.sheepdog.daemon.peer.LocalPeerOps;
 import io.sheepdog.daemon.peer.PeerConnections;
@@ -96,7 +97,8 @@ final class PeerNodes implements AutoCloseable {
     ReplicatingObjectGateway gateway(int i, ReadPolicy policy, Duration timeout, GatewayMetrics metrics) {
         FixedPlacement placement = placement(i);
         return new ReplicatingObjectGateway(placement, policy, PeerNodes::copies, () -> false,
-                new PeerRouter(placement.self(), node(i).ops, peers), new EpochRetry(placement::epoch, group, timeout),
+                new PeerRouter(placement.self(), node(i).ops, peers), new EpochRetry(placement::epoch,
+                        SheepTimings.DEFAULTS.gatewayRetry().withTimeout(timeout), group),
                 metrics);
     }
 

@@ -2,6 +2,7 @@ package io.sheepdog.daemon.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.sheepdog.daemon.SheepTimings;
 import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.daemon.gateway.GatewayMetrics;
 import io.sheepdog.daemon.gateway.ReadPolicy;
@@ -48,7 +49,8 @@ public final class OneNodeGateway implements AutoCloseable {
         local = new LocalPeerOps(store, ioExecutor, epoch);
         OneNode placement = new OneNode(epoch);
         gateway = new ReplicatingObjectGateway(placement, ReadPolicy.LOCAL_FIRST, vid -> 1, () -> false,
-                new PeerRouter(SELF.id(), local, peers), new EpochRetry(placement::epoch, group, TIMEOUT),
+                new PeerRouter(SELF.id(), local, peers), new EpochRetry(placement::epoch,
+                        SheepTimings.DEFAULTS.gatewayRetry().withTimeout(TIMEOUT), group),
                 new GatewayMetrics(new SimpleMeterRegistry()));
     }
 
@@ -66,8 +68,8 @@ public final class OneNodeGateway implements AutoCloseable {
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Every object on {@link #SELF}. */
-    private record OneNode(LongSupplier epochs) implements Placement {
+    /** Every object on {@link #SELF}, the only data node, in the epoch {@code epochs} says. */
+    public record OneNode(LongSupplier epochs) implements Placement {
         @Override
         public long epoch() {
             return epochs.getAsLong();

@@ -1,6 +1,7 @@
 package io.sheepdog.daemon.vdi;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import io.sheepdog.daemon.SheepTimings;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.daemon.testing.OneNodeGateway;
@@ -62,7 +63,7 @@ final class VdiFixture implements AutoCloseable {
         ObjectGateway gateway = path.gateway();
         return new VdiService(node.metadata(), gateway,
                 new KeyedSerializer(), PooledByteBufAllocator.DEFAULT, Clock.systemUTC(),
-                new VdiCopies(node.metadata()));
+                new VdiCopies(node.metadata()), SheepTimings.DEFAULTS.vdi());
     }
 
     /** A second service over the same store and metadata, as after a daemon restart. */

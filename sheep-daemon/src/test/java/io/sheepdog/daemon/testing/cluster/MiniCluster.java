@@ -2,6 +2,7 @@ package io.sheepdog.daemon.testing.cluster;
 
 import io.sheepdog.daemon.SheepConfig;
 import io.sheepdog.daemon.SheepDaemon;
+import io.sheepdog.daemon.SheepTimings;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.membership.MembershipConfig;
 import java.io.IOException;
@@ -65,7 +66,8 @@ public final class MiniCluster extends AbstractTestCluster {
         List<SheepConfig> configs = new ArrayList<>();
         for (int i = 0; i < b.nodes; i++) {
             configs.add(new SheepConfig(b.dir.resolve("node" + i), loopback, ports[i][0], ports[i][1],
-                    b.zoneOf(i), OptionalInt.empty(), b.ioThreads, discovery, b.failureDetection, b.readPolicy));
+                    b.zoneOf(i), OptionalInt.empty(), b.ioThreads, discovery, b.failureDetection, b.readPolicy,
+                    SheepTimings.DEFAULTS));
         }
         MiniCluster cluster = new MiniCluster(b, configs);
         try {
