@@ -126,14 +126,11 @@ public final class ClusterMetadata {
     }
 
     private CommandResult snapshotVdi(MetadataState s, MetadataCommand.SnapshotVdi c) {
-        Optional<VdiEntry> found = s.workingVdi(c.name());
-        if (found.isEmpty()) {
-            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + c.name() + " does not exist");
+        CommandResult refused = notWorking(s, c.name(), c.workingVid());
+        if (refused != null) {
+            return refused;
         }
-        VdiEntry working = found.get();
-        if (working.vid() != c.workingVid()) {
-            return changed(c.name(), c.workingVid(), working);
-        }
+        VdiEntry working = s.workingVdi(c.name()).orElseThrow();
         if (!c.tag().isEmpty() && s.snapshot(c.name(), c.tag()).isPresent()) {
             return CommandResult.rejected(Outcome.VDI_EXISTS,
                     "VDI " + c.name() + " already has a snapshot tagged " + c.tag());
@@ -155,14 +152,11 @@ public final class ClusterMetadata {
     }
 
     private CommandResult rollbackVdi(MetadataState s, MetadataCommand.RollbackVdi r) {
-        Optional<VdiEntry> found = s.workingVdi(r.name());
-        if (found.isEmpty()) {
-            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + r.name() + " does not exist");
+        CommandResult refused = notWorking(s, r.name(), r.workingVid());
+        if (refused != null) {
+            return refused;
         }
-        VdiEntry working = found.get();
-        if (working.vid() != r.workingVid()) {
-            return changed(r.name(), r.workingVid(), working);
-        }
+        VdiEntry working = s.workingVdi(r.name()).orElseThrow();
         VdiEntry snapshot = s.vdis().get(r.snapshotVid());
         if (snapshot == null || snapshot.isWorking() || !snapshot.name().equals(r.name())) {
             return CommandResult.rejected(Outcome.NO_SUCH_VDI, String.format(
@@ -181,14 +175,11 @@ public final class ClusterMetadata {
     }
 
     private CommandResult resizeVdi(MetadataState s, MetadataCommand.ResizeVdi r) {
-        Optional<VdiEntry> found = s.workingVdi(r.name());
-        if (found.isEmpty()) {
-            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + r.name() + " does not exist");
+        CommandResult refused = notWorking(s, r.name(), r.vid());
+        if (refused != null) {
+            return refused;
         }
-        VdiEntry w = found.get();
-        if (w.vid() != r.vid()) {
-            return changed(r.name(), r.vid(), w);
-        }
+        VdiEntry w = s.workingVdi(r.name()).orElseThrow();
         Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
         vdis.put(w.vid(), new VdiEntry(w.name(), w.vid(), r.size(), w.createdMillis(), w.copies(), 0, w.tag(),
                 w.parentVid()));
@@ -196,9 +187,20 @@ public final class ClusterMetadata {
         return CommandResult.success();
     }
 
-    private static CommandResult changed(String name, int expected, VdiEntry working) {
-        return CommandResult.rejected(Outcome.VDI_CHANGED, String.format(
-                "VDI %s changed meanwhile: its working VDI is %06x now, not %06x", name, working.vid(), expected));
+    /**
+     * Why a command prepared against the working VDI {@code vid} of {@code name} cannot apply: the name has no working
+     * VDI (NO_SUCH_VDI), or another one by now (VDI_CHANGED); null if {@code vid} still is it.
+     */
+    private static CommandResult notWorking(MetadataState s, String name, int vid) {
+        Optional<VdiEntry> found = s.workingVdi(name);
+        if (found.isEmpty()) {
+            return CommandResult.rejected(Outcome.NO_SUCH_VDI, "VDI " + name + " does not exist");
+        }
+        if (found.get().vid() != vid) {
+            return CommandResult.rejected(Outcome.VDI_CHANGED, String.format(
+                    "VDI %s changed meanwhile: its working VDI is %06x now, not %06x", name, found.get().vid(), vid));
+        }
+        return null;
     }
 
     /** Success if {@code vid} is neither taken nor retired, else VID_IN_USE. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
+import io.sheepdog.daemon.testing.cluster.QemuIo;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
 import java.nio.file.Path;
@@ -94,14 +95,7 @@ class GatewayCoherenceIT {
         }
     }
 
-    /** qemu-io {@code command} on VDI {@code name} through node {@code node}'s export; fails the test if it does. */
-    private static CommandResult qemuIo(String name, int node, boolean readOnly, String command) {
-        String uri = cluster.endpoint(node).nbdUri(name);
-        CommandResult r = readOnly
-                ? ExternalCommand.of("qemu-io", "-f", "raw", "-r", "-c", command, uri).run()
-                : ExternalCommand.of("qemu-io", "-f", "raw", "-c", command, uri).run();
-        assertThat(r.exitCode()).as("node %d: %s", node, r.describe()).isZero();
-        assertThat(r.output()).as("node %d: %s", node, r.describe()).doesNotContain("failed");
-        return r;
+    private static CommandResult qemuIo(String export, int node, boolean readOnly, String command) {
+        return QemuIo.run(cluster, export, node, readOnly, command);
     }
 }

@@ -7,6 +7,7 @@ import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
+import io.sheepdog.daemon.testing.cluster.QemuIo;
 import io.sheepdog.daemon.testing.process.CommandResult;
 import io.sheepdog.daemon.testing.process.ExternalCommand;
 import java.nio.file.Path;
@@ -114,14 +115,7 @@ class SnapshotCloneIT {
         assertThat(info.output()).contains("is_read_only: true");
     }
 
-    /** qemu-io {@code command} on export {@code name} through node {@code node}; fails the test if it does. */
-    private static CommandResult qemuIo(String name, int node, boolean readOnly, String command) {
-        String uri = cluster.endpoint(node).nbdUri(name);
-        CommandResult r = readOnly
-                ? ExternalCommand.of("qemu-io", "-f", "raw", "-r", "-c", command, uri).run()
-                : ExternalCommand.of("qemu-io", "-f", "raw", "-c", command, uri).run();
-        assertThat(r.exitCode()).as("node %d: %s", node, r.describe()).isZero();
-        assertThat(r.output()).as("node %d: %s", node, r.describe()).doesNotContain("failed");
-        return r;
+    private static CommandResult qemuIo(String export, int node, boolean readOnly, String command) {
+        return QemuIo.run(cluster, export, node, readOnly, command);
     }
 }
