@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The operations one sheep offers its peers on the replicas it stores (the {@code PEER_*} opcodes). Implemented
- * locally over the node's store ({@code gateway.LocalPeerOps}) and remotely over the sheep protocol
- * ({@code client.PeerClient}), so a gateway treats its own replica and a peer's alike.
+ * locally over the node's store ({@link LocalPeerOps}) and remotely over the sheep protocol
+ * ({@link PeerClient}), so a gateway treats its own replica and a peer's alike.
  *
  * <p>Every call carries the sender's epoch. When it differs from the receiver's, the future fails with a
  * {@link io.sheepdog.daemon.api.SheepException} of code OLD_NODE_VER (the sender is behind) or NEW_NODE_VER (the

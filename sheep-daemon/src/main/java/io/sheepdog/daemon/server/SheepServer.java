@@ -53,7 +53,7 @@ public final class SheepServer implements AutoCloseable {
     /**
      * A server that also serves its peers.
      *
-     * @param peer the replicas of this node ({@code gateway.LocalPeerOps}); null answers peer operations
+     * @param peer the replicas of this node ({@code peer.LocalPeerOps}); null answers peer operations
      *             NOT_SUPPORTED
      */
     public SheepServer(SheepServerConfig config, ClusterOps cluster, VdiOps vdis, PeerOps peer) {
