@@ -9,6 +9,7 @@ import io.sheepdog.daemon.cluster.ClusterService;
 import io.sheepdog.daemon.cluster.ClusterShutdownHook;
 import io.sheepdog.daemon.cluster.EpochPlacement;
 import io.sheepdog.daemon.cluster.NodeStatsBoard;
+import io.sheepdog.daemon.cluster.PeerSnapshotFreezer;
 import io.sheepdog.daemon.gateway.GatewayMetrics;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ReplicatingObjectGateway;
@@ -141,7 +142,8 @@ public final class SheepDaemon implements AutoCloseable {
             timer.scheduleWithFixedDelay(recovery::epochChanged, 0, timings.recoveryTick().toMillis(),
                     TimeUnit.MILLISECONDS);
             VdiService vdis = new VdiService(cluster.metadata(), gateway, new KeyedSerializer(),
-                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies, timings.vdi());
+                    PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies, timings.vdi(),
+                    new PeerSnapshotFreezer(cluster.membership(), peers));
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     timings.statsPeriod());
             opened.add(stats);

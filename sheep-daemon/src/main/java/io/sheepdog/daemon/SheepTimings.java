@@ -56,6 +56,9 @@ import java.time.Duration;
  * @param peerClose          5 s: how long closing a peer connection may take
  * @param peerLoopShutdown   2 s: how long the peer connections' event loops may take to finish at close
  * @param storeDrain         30 s: how long the close waits for store I/O still running before it closes the store
+ * @param snapshotFreeze     10 s: how long a snapshot waits for every node to stop writing to the VDI (the writes in
+ *                           flight finish); a node lets writes in again after three times that if the snapshot
+ *                           never comes (its maker died)
  */
 public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Duration retryFirstBackoff,
                            Duration retryMaxBackoff, Duration recoveryRetryPause, Duration recoveryPoll,
@@ -63,7 +66,7 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
                            Duration inodeLoadWait, Duration vdiAdminStepWait, Duration statsPeriod,
                            Duration shutdownAnswerWait, Duration shutdownLeaderWait, Duration shutdownPoll,
                            Duration serverShutdown, Duration nbdShutdown, Duration peerClose,
-                           Duration peerLoopShutdown, Duration storeDrain) {
+                           Duration peerLoopShutdown, Duration storeDrain, Duration snapshotFreeze) {
 
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -88,10 +91,12 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
             NbdServerConfig.DEFAULT_SHUTDOWN_TIMEOUT,       // nbdShutdown
             SheepClientConfig.DEFAULT_CLOSE_TIMEOUT,        // peerClose
             Duration.ofSeconds(2),                          // peerLoopShutdown
-            Duration.ofSeconds(30));                        // storeDrain
+            Duration.ofSeconds(30),                         // storeDrain
+            Duration.ofSeconds(10));                        // snapshotFreeze
 
     public SheepTimings {
         positive("peerTimeout", peerTimeout);
+        positive("snapshotFreeze", snapshotFreeze);
         positive("gatewayTimeout", gatewayTimeout);
         positive("retryFirstBackoff", retryFirstBackoff);
         positive("retryMaxBackoff", retryMaxBackoff);
@@ -135,7 +140,7 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
 
     /** The waits of the VDI service. */
     public VdiTimeouts vdi() {
-        return new VdiTimeouts(vdiAdminStepWait, inodeLoadWait, readBarrierWait, metadataWait);
+        return new VdiTimeouts(vdiAdminStepWait, inodeLoadWait, readBarrierWait, metadataWait, snapshotFreeze);
     }
 
     /** The waits and periods of cluster administration. */

@@ -65,6 +65,15 @@ public interface VdiOps {
      */
     VdiInfo resize(String name, long size, boolean force) throws SheepException;
 
+    /**
+     * Stops ({@code frozen}) or restarts this node's writes to VDI {@code vid}: the part of a snapshot through another
+     * node that each node plays, so the snapshot is crash-consistent. A freeze returns once the writes in flight are
+     * done.
+     */
+    default void freeze(int vid, boolean frozen) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep cannot freeze VDIs");
+    }
+
     /** Reads {@code length} bytes at {@code offset} of the VDI; the caller releases the buffer. */
     CompletableFuture<ByteBuf> read(int vid, long offset, int length);
 

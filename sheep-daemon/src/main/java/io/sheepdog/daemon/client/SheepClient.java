@@ -312,6 +312,12 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
                         snapshot.toString())))), peer));
     }
 
+    @Override
+    public void freeze(int vid, boolean frozen) throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_FREEZE, 0, vid, frozen ? 1 : 0, 0, 0,
+                Unpooled.EMPTY_BUFFER)), peer));
+    }
+
     /** A lifecycle request with a JSON body, answered with the VDI it made or changed. */
     private VdiInfo admin(Opcode op, Record body) throws SheepException {
         return block(ResponseMapping.json(call(SheepRequest.of(op, 0, 0, 0, 0, 0,

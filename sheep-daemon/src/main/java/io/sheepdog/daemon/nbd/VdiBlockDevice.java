@@ -1,6 +1,7 @@
 package io.sheepdog.daemon.nbd;
 
 import io.netty.buffer.ByteBuf;
+import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.vdi.Inode;
 import io.sheepdog.daemon.vdi.VdiIo;
@@ -11,6 +12,7 @@ import io.sheepdog.nbd.Extent;
 import io.sheepdog.nbd.NbdError;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,7 @@ final class VdiBlockDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
-        return mapErrors(current().thenCompose(in -> io.write(in, offset, data, fua)));
+        return mapErrors(change(in -> io.write(in, offset, data, fua)));
     }
 
     @Override
@@ -72,17 +74,31 @@ final class VdiBlockDevice implements BlockDevice {
 
     @Override
     public CompletableFuture<Void> trim(long offset, long length, boolean fua) {
-        return mapErrors(current().thenCompose(in -> io.zero(in, offset, length, true, fua)));
+        return mapErrors(change(in -> io.zero(in, offset, length, true, fua)));
     }
 
     @Override
     public CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole, boolean fua) {
-        return mapErrors(current().thenCompose(in -> io.zero(in, offset, length, !noHole, fua)));
+        return mapErrors(change(in -> io.zero(in, offset, length, !noHole, fua)));
     }
 
     @Override
     public CompletableFuture<List<Extent>> blockStatus(long offset, long length) {
         return mapErrors(current().thenCompose(in -> io.blockStatus(in, offset, length)));
+    }
+
+    /**
+     * Runs a change on the current inode; if a snapshot superseded that inode while the change was held back by its
+     * freeze (READONLY), once more on the name's new working inode.
+     */
+    private CompletableFuture<Void> change(Function<Inode, CompletableFuture<Void>> op) {
+        return current().thenCompose(in -> op.apply(in).exceptionallyCompose(e -> {
+            if (!readOnly && in.superseded() && SheepException.unwrap(e) instanceof SheepException se
+                    && se.result() == ResultCode.READONLY) {
+                return current().thenCompose(op);
+            }
+            return CompletableFuture.failedFuture(e);
+        }));
     }
 
     /** The inode to serve this request from: the one held, or, once it was superseded, the name's working one. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +39,7 @@ public final class VdiIo {
     private final ByteBufAllocator allocator;
     private final MapCoherence map;
     private final IntConsumer ancestorUnmapped;
+    private final WriteFence fence = new WriteFence();
 
     public VdiIo(ObjectGateway gateway, KeyedSerializer serializer, ByteBufAllocator allocator) {
         this(gateway, serializer, allocator, vid -> { });
@@ -100,6 +102,12 @@ public final class VdiIo {
         if (check != null) {
             return check;
         }
+        data.retain(); // a write held back by a snapshot's fence still has its payload when it runs
+        return fenced(inode, () -> writeRange(inode, offset, data, fua)).whenComplete((v, e) -> data.release());
+    }
+
+    private CompletableFuture<Void> writeRange(Inode inode, long offset, ByteBuf data, boolean fua) {
+        int length = data.readableBytes();
         List<CompletableFuture<Void>> parts = new ArrayList<>(2);
         int base = data.readerIndex();
         ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) -> {
@@ -133,6 +141,38 @@ public final class VdiIo {
         if (check != null) {
             return check;
         }
+        return fenced(inode, () -> zeroRange(inode, offset, length, discard, fua));
+    }
+
+    /**
+     * Runs a change of {@code inode}'s VDI once its {@link WriteFence} admits it. A change held back while a snapshot
+     * froze the VDI finds the inode superseded when it is let in: it fails READONLY without touching the snapshot,
+     * and the NBD connection runs it again on the name's new working VDI.
+     */
+    private CompletableFuture<Void> fenced(Inode inode, Supplier<CompletableFuture<Void>> change) {
+        int vid = inode.vid();
+        return fence.enter(vid).thenCompose(v -> {
+            if (inode.superseded()) {
+                fence.leave(vid);
+                return CompletableFuture.failedFuture(new SheepException(ResultCode.READONLY, "VDI "
+                        + inode.record().name() + " was snapshotted while this write waited; it is read-only now"));
+            }
+            CompletableFuture<Void> f;
+            try {
+                f = change.get();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            return f.whenComplete((x, e) -> fence.leave(vid));
+        });
+    }
+
+    /** This node's fence of VDI writes, which snapshots close and open. */
+    WriteFence fence() {
+        return fence;
+    }
+
+    private CompletableFuture<Void> zeroRange(Inode inode, long offset, long length, boolean discard, boolean fua) {
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         ObjectRange.forEachPiece(offset, length, (index, objOff, n, at) ->
                 parts.add(inTurn(inode, index, () -> zeroPiece(inode, index, objOff, n, discard, fua, 0))));

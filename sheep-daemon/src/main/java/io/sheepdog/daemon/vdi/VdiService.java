@@ -69,6 +69,7 @@ public final class VdiService implements VdiOps, MetadataListener {
     private final InodeCache inodes;
     private final Object adminLock = new Object();
     private final ExecutorService reclaimer;
+    private final SnapshotFreezer freezer;
     private final Set<Integer> reclaimPending = ConcurrentHashMap.newKeySet();
 
     /**
@@ -76,15 +77,18 @@ public final class VdiService implements VdiOps, MetadataListener {
      *                   write stops sharing an object of a deleted snapshot)
      * @param copies     the copy counts {@code gateway} places objects by; told of the VDIs this service creates
      * @param timeouts   how long each step may be waited for
+     * @param freezer    stops the other nodes' writes to a VDI while it is snapshotted
      */
     public VdiService(ClusterMetadataService metadata, ObjectGateway gateway, KeyedSerializer serializer,
-                      ByteBufAllocator allocator, Clock clock, VdiCopies copies, VdiTimeouts timeouts) {
+                      ByteBufAllocator allocator, Clock clock, VdiCopies copies, VdiTimeouts timeouts,
+                      SnapshotFreezer freezer) {
         this.metadata = metadata;
         this.gateway = gateway;
         this.io = new VdiIo(gateway, serializer, allocator, this::ancestorUnmapped);
         this.clock = clock;
         this.copies = copies;
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.freezer = Objects.requireNonNull(freezer, "freezer");
         this.inodes = new InodeCache(gateway);
         ThreadPoolExecutor t = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread th = new Thread(r, "sheep-reclaim");
@@ -135,7 +139,9 @@ public final class VdiService implements VdiOps, MetadataListener {
         if (command instanceof MetadataCommand.DeleteVdi d) {
             inodes.remove(d.vid());
         } else if (command instanceof MetadataCommand.SnapshotVdi c) {
+            // Writes held back for this snapshot now find their inode superseded: they go to the new working VDI.
             inodes.supersede(c.workingVid());
+            io.fence().open(c.workingVid());
         } else if (command instanceof MetadataCommand.RollbackVdi r) {
             inodes.supersede(r.workingVid());
         } else if (command instanceof MetadataCommand.ResizeVdi r) {
@@ -390,10 +396,20 @@ public final class VdiService implements VdiOps, MetadataListener {
                 }
                 VdiEntry child = new VdiEntry(name, allocate(name, state), working.size(), clock.millis(),
                         working.copies(), 0, "", working.vid());
-                // The child starts as a copy of the map: it reads every object from where the frozen VDI does.
+                // Every node stops writing to the VDI and finishes what it started, so the map copied next holds
+                // every acknowledged write and the snapshot none admitted after it (crash-consistent).
+                freezeEverywhere(working);
+                MetadataState after;
+                try {
+                    // The child starts as a copy of the map: it reads every object from where the frozen VDI does.
+                    int[] copied = await(inodes.readMap(working), "read the inode of " + name);
+                    after = register(child, copied, new MetadataCommand.SnapshotVdi(name, working.vid(),
+                            child.vid(), tag, child.createdMillis()), "snapshot VDI " + name);
+                } catch (SheepException e) {
+                    thawEverywhere(working.vid());
+                    throw e;
+                }
                 int[] map = await(inodes.readMap(working), "read the inode of " + name);
-                MetadataState after = register(child, map, new MetadataCommand.SnapshotVdi(name, working.vid(),
-                        child.vid(), tag, child.createdMillis()), "snapshot VDI " + name);
                 VdiEntry frozen = after.vdi(working.vid()).orElseThrow();
                 rewriteHeader(frozen);
                 LOG.info("snapshot {} of VDI {}: id {} is frozen{}, id {} is the working VDI", frozen.snapshotId(),
@@ -475,6 +491,53 @@ public final class VdiService implements VdiOps, MetadataListener {
                 return info(resized, await(inodes.readMap(resized), "read the inode of " + name));
             });
         }
+    }
+
+    /**
+     * Stops this node's writes to {@code vid} ({@code frozen}) or lets them in again: the peer side of a snapshot
+     * taken through another node ({@link SnapshotFreezer}). A freeze returns once the writes in flight are done;
+     * it lets them in by itself after three times the freeze timeout if no snapshot came.
+     */
+    @Override
+    public void freeze(int vid, boolean frozen) throws SheepException {
+        WriteFence fence = io.fence();
+        if (!frozen) {
+            fence.open(vid);
+            return;
+        }
+        long generation = fence.close(vid);
+        long holdNanos = timeouts.freeze().toNanos() * 3;
+        CompletableFuture.delayedExecutor(holdNanos, TimeUnit.NANOSECONDS).execute(() -> {
+            fence.open(vid, generation);
+        });
+        try {
+            fence.drained(vid).get(timeouts.freeze().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            fence.open(vid, generation);
+            throw new SheepException(ResultCode.EIO, "writes to VDI id " + Integer.toHexString(vid)
+                    + " did not finish within " + timeouts.freeze().toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fence.open(vid, generation);
+            throw new SheepException(ResultCode.SHUTDOWN, "interrupted while freezing VDI id "
+                    + Integer.toHexString(vid));
+        }
+    }
+
+    private void freezeEverywhere(VdiEntry working) throws SheepException {
+        freeze(working.vid(), true);
+        try {
+            freezer.freezeOthers(working.vid());
+        } catch (SheepException e) {
+            thawEverywhere(working.vid());
+            throw new SheepException(e.result(), "snapshot of VDI " + working.name() + " not taken: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void thawEverywhere(int vid) {
+        io.fence().open(vid);
+        freezer.thawOthers(vid);
     }
 
     /** One attempt of a lifecycle step, against the state after a read barrier. */

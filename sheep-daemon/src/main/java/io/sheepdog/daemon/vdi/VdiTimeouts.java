@@ -15,13 +15,17 @@ import java.time.Duration;
  * @param readBarrier the read barrier before a lookup; past it this node's own metadata answers
  * @param metadata    a replicated metadata command (create, delete, format, shutdown); past it the call fails HALT.
  *                    Longer than the metadata service's own command timeout, which answers first.
+ * @param freeze      every node stopping writes to a VDI for its snapshot; past it the snapshot fails. A node
+ *                    holding writes back lets them in again after three times this if the snapshot never comes.
  */
-public record VdiTimeouts(Duration adminStep, Duration inodeLoad, Duration readBarrier, Duration metadata) {
+public record VdiTimeouts(Duration adminStep, Duration inodeLoad, Duration readBarrier, Duration metadata,
+                          Duration freeze) {
 
     public VdiTimeouts {
         positive("adminStep", adminStep);
         positive("inodeLoad", inodeLoad);
         positive("readBarrier", readBarrier);
         positive("metadata", metadata);
+        positive("freeze", freeze);
     }
 }

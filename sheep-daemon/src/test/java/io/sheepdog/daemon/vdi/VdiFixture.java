@@ -63,7 +63,7 @@ final class VdiFixture implements AutoCloseable {
         ObjectGateway gateway = path.gateway();
         return new VdiService(node.metadata(), gateway,
                 new KeyedSerializer(), PooledByteBufAllocator.DEFAULT, Clock.systemUTC(),
-                new VdiCopies(node.metadata()), SheepTimings.DEFAULTS.vdi());
+                new VdiCopies(node.metadata()), SheepTimings.DEFAULTS.vdi(), SnapshotFreezer.NO_PEERS);
     }
 
     /** A second service over the same store and metadata, as after a daemon restart. */
