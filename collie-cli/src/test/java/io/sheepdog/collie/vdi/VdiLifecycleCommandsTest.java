@@ -124,8 +124,22 @@ class VdiLifecycleCommandsTest {
     }
 
     @Test
+    void aFlattenedCloneIsNoCloneAndKeepsItsData() {
+        ok("vdi", "create", "alice", "8M");
+        write("alice", 0, (byte) 7);
+        ok("vdi", "snapshot", "-s", "one", "alice");
+        ok("vdi", "clone", "-s", "one", "alice", "bob");
+        ok("vdi", "flatten", "bob");
+        assertThat(h.run("vdi", "list", "-r", "bob").stdout()).startsWith("= bob 0 ").contains(" 4194304 0 ");
+        ok("vdi", "delete", "-s", "one", "alice");
+        assertThat(h.run("vdi", "read", "bob", "0", "1").stdoutBytes()).containsExactly(7);
+        assertThat(h.run("vdi", "object", "map", "bob").stdout()).isEqualTo("Index       VID\n00000000   4a0a54\n");
+    }
+
+    @Test
     void everyNewCommandHasHelp() {
-        for (String cmd : new String[] {"snapshot", "clone", "rollback", "resize", "tree", "object map"}) {
+        for (String cmd : new String[] {"snapshot", "clone", "rollback", "resize", "tree", "object map", "flatten", "import",
+            "export"}) {
             String[] words = ("vdi " + cmd + " --help").split(" ");
             Result r = h.run(words);
             assertThat(r.exitCode()).as(cmd).isZero();

@@ -59,6 +59,8 @@ public final class ClusterMetadata {
             return rollbackVdi(s, r);
         } else if (command instanceof MetadataCommand.ResizeVdi r) {
             return resizeVdi(s, r);
+        } else if (command instanceof MetadataCommand.FlattenVdi f) {
+            return flattenVdi(s, f);
         } else if (command instanceof MetadataCommand.DeleteVdi d) {
             return deleteVdi(s, d);
         } else if (command instanceof MetadataCommand.NewEpoch e) {
@@ -240,13 +242,30 @@ public final class ClusterMetadata {
 
     /** {@code s} without {@code e} (its id retired) and without the hidden ancestors that leaves childless. */
     private static MetadataState removed(MetadataState s, VdiEntry e) {
-        MetadataState next = s.withVdiDeleted(e.vid());
-        VdiEntry parent = next.vdis().get(e.parentVid());
+        return pruned(s.withVdiDeleted(e.vid()), e.parentVid());
+    }
+
+    /** {@code s} without the hidden entry {@code vid} and its hidden ancestors, as far as they have no children. */
+    private static MetadataState pruned(MetadataState s, int vid) {
+        MetadataState next = s;
+        VdiEntry parent = next.vdis().get(vid);
         while (parent != null && parent.deleted() && next.children(parent.vid()).isEmpty()) {
             next = next.withVdiDeleted(parent.vid());
             parent = next.vdis().get(parent.parentVid());
         }
         return next;
+    }
+
+    private CommandResult flattenVdi(MetadataState s, MetadataCommand.FlattenVdi f) {
+        CommandResult refused = notWorking(s, f.name(), f.vid());
+        if (refused != null) {
+            return refused;
+        }
+        VdiEntry w = s.workingVdi(f.name()).orElseThrow();
+        Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());
+        vdis.put(w.vid(), new VdiEntry(w.name(), w.vid(), w.size(), w.createdMillis(), w.copies(), 0, w.tag(), 0));
+        state = pruned(s.withVdis(vdis), w.parentVid());
+        return CommandResult.success();
     }
 
     private CommandResult newEpoch(MetadataState s, MetadataCommand.NewEpoch e) {

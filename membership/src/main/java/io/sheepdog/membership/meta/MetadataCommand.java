@@ -21,6 +21,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = MetadataCommand.SnapshotVdi.class, name = "snapshot-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.RollbackVdi.class, name = "rollback-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.ResizeVdi.class, name = "resize-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.FlattenVdi.class, name = "flatten-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.NewEpoch.class, name = "new-epoch"),
     @JsonSubTypes.Type(value = MetadataCommand.Resume.class, name = "resume"),
     @JsonSubTypes.Type(value = MetadataCommand.Shutdown.class, name = "shutdown"),
@@ -92,6 +93,17 @@ public sealed interface MetadataCommand {
      */
     record ResizeVdi(String name, int vid, long size) implements MetadataCommand {
         public ResizeVdi {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * Makes the working VDI {@code vid} of {@code name} independent of its parent (its gateway copied every object it
+     * shared beforehand): its parent becomes 0, and a hidden parent left without children goes. Rejected like
+     * {@link ResizeVdi}.
+     */
+    record FlattenVdi(String name, int vid) implements MetadataCommand {
+        public FlattenVdi {
             Objects.requireNonNull(name, "name");
         }
     }

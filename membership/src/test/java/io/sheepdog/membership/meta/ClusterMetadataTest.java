@@ -171,6 +171,23 @@ class ClusterMetadataTest {
     }
 
     @Test
+    void aFlattenedCloneHasNoParentAndAHiddenParentLeftAloneGoes() {
+        ClusterMetadata m = new ClusterMetadata();
+        m.apply(format("c1", member(A, "a1")));
+        m.apply(new MetadataCommand.CreateVdi(vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.SnapshotVdi("alice", 10, 11, "", 7));
+        m.apply(new MetadataCommand.CreateVdi(new VdiEntry("bob", 20, 1 << 30, 9, 2, 0, "", 10)));
+        m.apply(new MetadataCommand.DeleteVdi("alice", 11));
+        m.apply(new MetadataCommand.DeleteVdi("alice", 10));
+        assertThat(m.state().vdi(10).orElseThrow().deleted()).as("bob reads it").isTrue();
+        assertThat(m.apply(new MetadataCommand.FlattenVdi("bob", 21)).outcome()).isEqualTo(Outcome.VDI_CHANGED);
+        assertThat(m.apply(new MetadataCommand.FlattenVdi("bob", 20)).ok()).isTrue();
+        assertThat(m.state().workingVdi("bob").orElseThrow().parentVid()).isZero();
+        assertThat(m.state().vdis().keySet()).as("nothing reads 10 any more").containsExactly(20);
+        assertThat(m.state().retiredVids()).contains(10, 11);
+    }
+
+    @Test
     void aResizeChangesOnlyTheWorkingVdiItWasMeantFor() {
         ClusterMetadata m = new ClusterMetadata();
         m.apply(format("c1", member(A, "a1")));

@@ -58,6 +58,14 @@ public interface VdiOps {
     VdiInfo rollback(String name, SnapshotRef snapshot) throws SheepException;
 
     /**
+     * Copies every object the working VDI {@code name} shares with its snapshot into its own, so it no longer depends
+     * on it (its parent becomes 0, and deleting the snapshot then frees everything the snapshot owns).
+     *
+     * @return the flattened VDI
+     */
+    VdiInfo flatten(String name) throws SheepException;
+
+    /**
      * Changes the size of the working VDI {@code name}. Growing is always allowed; shrinking needs {@code force}
      * (INVALID_PARAMS without it), and then frees the objects past the new end that the VDI owns.
      *

@@ -313,6 +313,12 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     }
 
     @Override
+    public VdiInfo flatten(String name) throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.VDI_FLATTEN, 0, 0, 0, 0, 0, nameJson(name))),
+                VdiInfo.class, peer));
+    }
+
+    @Override
     public void freeze(int vid, boolean frozen) throws SheepException {
         block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_FREEZE, 0, vid, frozen ? 1 : 0, 0, 0,
                 Unpooled.EMPTY_BUFFER)), peer));

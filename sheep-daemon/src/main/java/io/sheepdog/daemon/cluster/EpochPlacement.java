@@ -7,6 +7,7 @@ import io.sheepdog.membership.NodeId;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.ring.HashRing;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Placement from the replicated epoch history: the replicas of an object are those of the consistent-hash ring of
@@ -45,20 +46,32 @@ public final class EpochPlacement implements Placement {
     @Override
     public Snapshot snapshot() {
         Built b = built();
+        long number = b.epoch == null ? 0 : b.epoch.number();
+        Optional<Epoch> before = metadata.state().epochs().stream().filter(e -> e.number() == number - 1)
+                .findFirst();
+        return snapshotOf(number, b.ring, before.map(e -> snapshotOf(e.number(), new HashRing(e.nodes()), null)));
+    }
+
+    private static Snapshot snapshotOf(long number, HashRing ring, Optional<Snapshot> previous) {
         return new Snapshot() {
             @Override
             public long epoch() {
-                return b.epoch == null ? 0 : b.epoch.number();
+                return number;
             }
 
             @Override
             public List<NodeAddress> dataNodes() {
-                return b.ring.nodes().stream().filter(n -> n.vnodes() > 0).toList();
+                return ring.nodes().stream().filter(n -> n.vnodes() > 0).toList();
             }
 
             @Override
             public List<NodeAddress> replicas(long oid, int copies) {
-                return b.ring.placement(oid, copies);
+                return ring.placement(oid, copies);
+            }
+
+            @Override
+            public Optional<Snapshot> previous() {
+                return previous == null ? Optional.empty() : previous;
             }
         };
     }

@@ -3,6 +3,7 @@ package io.sheepdog.daemon.peer;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.membership.NodeId;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where objects live in the current epoch, as the gateway sees it. Implemented by the daemon from the replicated
@@ -56,5 +57,13 @@ public interface Placement {
 
         /** The replica nodes of {@code oid} in the epoch, primary first. */
         List<NodeAddress> replicas(long oid, int copies);
+
+        /**
+         * The placement of the epoch before this one, if known: recovery tells an object removed while a node was
+         * away from one the others lost by it (see {@code RecoveryPlan}).
+         */
+        default Optional<Snapshot> previous() {
+            return Optional.empty();
+        }
     }
 }

@@ -8,9 +8,12 @@ import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -20,8 +23,17 @@ import java.util.function.IntUnaryOperator;
  * than the newest copy any node listed; the sources are the nodes holding that newest version. Objects in no list
  * are unknown to recovery: if one is needed later, the replicas answer NO_OBJ and the request fails rather than
  * reading zeroes.
+ *
+ * <p>Removed while away: an object held only by nodes that rejoined in this epoch (they were not data nodes of the
+ * previous one), while a node that was a replica of it in the previous epoch and still is a data node lacks it,
+ * was removed while they were away (a discard, a deleted VDI): it is not recovered, and the rejoined nodes drop
+ * their stale copy ({@link #stale}) before serving. Copying it back would resurrect data the clients removed. (The
+ * same signs would follow from every replica of the previous epoch losing the object at once; the stale copy
+ * would then be lost too.)
+ *
+ * @param stale this node's replicas that were removed while it was away, to be dropped
  */
-record RecoveryPlan(List<Task> tasks, long bytes) {
+record RecoveryPlan(List<Task> tasks, long bytes, List<Long> stale) {
 
     /** One object to copy, from any of {@code sources} (all hold {@code version}). */
     record Task(long oid, ObjectVersion version, long bytes, List<NodeAddress> sources) {
@@ -62,10 +74,17 @@ record RecoveryPlan(List<Task> tasks, long bytes) {
             }
         });
         List<Task> tasks = new ArrayList<>();
+        List<Long> stale = new ArrayList<>();
         long bytes = 0;
         for (Map.Entry<Long, Newest> e : newest.entrySet()) {
             long oid = e.getKey();
             Newest n = e.getValue();
+            if (removedWhileAway(oid, n, epoch, copies, lists)) {
+                if (mine.containsKey(oid)) {
+                    stale.add(oid);
+                }
+                continue;
+            }
             ObjectVersion have = mine.get(oid);
             if (have != null && have.compareTo(n.version) >= 0) {
                 continue;
@@ -77,6 +96,34 @@ record RecoveryPlan(List<Task> tasks, long bytes) {
                 bytes += n.bytes;
             }
         }
-        return new RecoveryPlan(List.copyOf(tasks), bytes);
+        return new RecoveryPlan(List.copyOf(tasks), bytes, List.copyOf(stale));
+    }
+
+    /** Whether every holder of {@code oid} rejoined in this epoch and a replica of the previous epoch lacks it. */
+    private static boolean removedWhileAway(long oid, Newest n, Placement.Snapshot epoch, IntUnaryOperator copies,
+                                            Map<NodeAddress, List<ObjectInfo>> lists) {
+        Optional<Placement.Snapshot> previous = epoch.previous();
+        if (previous.isEmpty()) {
+            return false;
+        }
+        Set<NodeId> before = new HashSet<>();
+        previous.get().dataNodes().forEach(a -> before.add(a.id()));
+        Map<NodeAddress, List<ObjectInfo>> all = new HashMap<>();
+        // Any holder of any version counts: a node that stayed and holds an older copy is no sign of a removal.
+        for (Map.Entry<NodeAddress, List<ObjectInfo>> l : lists.entrySet()) {
+            if (before.contains(l.getKey().id()) && l.getValue().stream().anyMatch(i -> i.oid() == oid)) {
+                return false;
+            }
+            all.put(l.getKey(), l.getValue());
+        }
+        if (n.holders.stream().anyMatch(h -> before.contains(h.id()))) {
+            return false;
+        }
+        for (NodeAddress r : previous.get().replicas(oid, copies.applyAsInt(ObjectId.vid(oid)))) {
+            if (all.keySet().stream().anyMatch(a -> a.id().equals(r.id()))) {
+                return true; // it stayed, is listed now, and lacks the object (it holds no version of it)
+            }
+        }
+        return false;
     }
 }

@@ -116,6 +116,12 @@ final class RecoveryRun {
                 return;
             }
             RecoveryPlan plan = RecoveryPlan.compute(manager.self(), snapshot, manager.copiesOfVdi(), lists);
+            // Before anything is served: drop what was removed while this node was away (never resurrect it).
+            for (long oid : plan.stale()) {
+                manager.deleteLocal(oid);
+                LOG.info("recovery of epoch {}: object {} was removed while this node was away; dropped",
+                        epoch(), ObjectId.toString(oid));
+            }
             for (RecoveryPlan.Task t : plan.tasks()) {
                 Copy c = new Copy(t);
                 copies.put(t.oid(), c);

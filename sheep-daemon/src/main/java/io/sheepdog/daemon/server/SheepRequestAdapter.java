@@ -146,6 +146,8 @@ public final class SheepRequestAdapter {
                 VdiRequests.Rollback q = body(r, VdiRequests.Rollback.class);
                 return json(r, vdis.rollback(required(r, q.name(), "name"), snapshot(r, q.snapshot())), alloc);
             }
+            case VDI_FLATTEN:
+                return json(r, vdis.flatten(name(r)), alloc);
             case VDI_FREEZE:
                 vdis.freeze(vid(r), r.arg1() != 0);
                 return SheepResponse.success(r);

@@ -167,6 +167,28 @@ public final class VdiIo {
         });
     }
 
+    /**
+     * Copies every object the VDI still shares with an ancestor into an object of its own, each in its object's
+     * turn and through the write fence like any write, so afterwards nothing of the VDI is read from an ancestor.
+     */
+    public CompletableFuture<Void> copyAllUp(Inode inode) {
+        return fenced(inode, () -> {
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (int i = 0; i < inode.objectCount(); i++) {
+                int index = i;
+                int owner = inode.dataVid(i);
+                if (owner != 0 && owner != inode.vid()) {
+                    parts.add(inTurn(inode, index, () -> {
+                        int now = inode.dataVid(index);
+                        return now != 0 && now != inode.vid() ? copyUp(inode, index, now, false)
+                                : CompletableFuture.completedFuture(null);
+                    }));
+                }
+            }
+            return all(parts);
+        });
+    }
+
     /** This node's fence of VDI writes, which snapshots close and open. */
     WriteFence fence() {
         return fence;

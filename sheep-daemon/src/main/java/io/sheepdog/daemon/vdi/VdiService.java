@@ -146,6 +146,8 @@ public final class VdiService implements VdiOps, MetadataListener {
             inodes.supersede(r.workingVid());
         } else if (command instanceof MetadataCommand.ResizeVdi r) {
             inodes.supersede(r.vid());
+        } else if (command instanceof MetadataCommand.FlattenVdi f) {
+            inodes.supersede(f.vid());
         }
     }
 
@@ -538,6 +540,46 @@ public final class VdiService implements VdiOps, MetadataListener {
     private void thawEverywhere(int vid) {
         io.fence().open(vid);
         freezer.thawOthers(vid);
+    }
+
+    @Override
+    public VdiInfo flatten(String name) throws SheepException {
+        requireFormatted();
+        requireMajority("flatten VDI " + name);
+        synchronized (adminLock) {
+            return retrying("flatten VDI " + name, state -> {
+                VdiEntry working = state.workingVdi(name).orElseThrow(() -> noVdi(name));
+                if (working.parentVid() == 0) {
+                    return info(working, await(inodes.readMap(working), "read the inode of " + name));
+                }
+                Inode inode = await(inodes.get(working), "read the inode of " + name);
+                await(io.copyAllUp(inode), "copy the shared objects of " + name);
+                int[] map = await(inodes.readMap(working), "read the inode of " + name);
+                for (int i = 0; i < map.length; i++) {
+                    if (map[i] != 0 && map[i] != working.vid()) {
+                        // Another gateway's write raced the copies back in? Not possible after a full copy-up:
+                        // entries only ever move to the VDI itself or to 0.
+                        throw new SheepException(ResultCode.EIO, "VDI " + name + " still shares object " + i);
+                    }
+                }
+                MetadataState after = MetadataErrors.await(metadata.submit(new MetadataCommand.FlattenVdi(name,
+                        working.vid())), timeouts.metadata(), "flatten VDI " + name);
+                VdiEntry flat = after.vdi(working.vid()).orElseThrow();
+                rewriteHeader(flat);
+                // What the parent chain owned may be read by nothing now (a hidden parent, say).
+                state.vdi(working.parentVid()).ifPresent(parent -> {
+                    try {
+                        reclaim(parent, state, after);
+                    } catch (SheepException e) {
+                        LOG.warn("objects the parents of VDI {} no longer share stay behind for now: {}", name,
+                                e.getMessage());
+                    }
+                });
+                LOG.info("flattened VDI {} id {}: it reads nothing from id {} any more", name,
+                        Integer.toHexString(working.vid()), Integer.toHexString(working.parentVid()));
+                return info(flat, map);
+            });
+        }
     }
 
     /** One attempt of a lifecycle step, against the state after a read barrier. */

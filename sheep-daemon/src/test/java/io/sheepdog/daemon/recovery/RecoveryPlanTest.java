@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
@@ -141,6 +142,77 @@ class RecoveryPlanTest {
     }
 
     /** The first data object of VDI 1 from {@code from} on that the ring places on {@code node} or not. */
+    /**
+     * Node 1 was away for epoch 4 and rejoins in 5. An object only it holds, that a replica of epoch 4 (still here)
+     * lacks, was removed while node 1 was away: nobody recovers it and node 1 drops its copy. One that a node of
+     * epoch 4 holds in any version is recovered as usual.
+     */
+    @Test
+    void anObjectOnlyRejoinedNodesHoldAndAReplicaThatStayedLacksWasRemovedWhileTheyWereAway() {
+        NodeAddress away = nodes.get(0);
+        List<NodeAddress> stayed = nodes.subList(1, 4);
+        HashRing before = new HashRing(stayed);
+        Placement.Snapshot previous = snapshot(4, stayed, before);
+        Placement.Snapshot now = new Placement.Snapshot() {
+            @Override
+            public long epoch() {
+                return 5;
+            }
+
+            @Override
+            public List<NodeAddress> dataNodes() {
+                return nodes;
+            }
+
+            @Override
+            public List<NodeAddress> replicas(long oid, int copies) {
+                return ring.placement(oid, copies);
+            }
+
+            @Override
+            public Optional<Placement.Snapshot> previous() {
+                return Optional.of(previous);
+            }
+        };
+        long removed = ownedBy(away, true, 0);
+        long kept = ownedBy(away, true, (int) ObjectId.index(removed) + 1);
+        Map<NodeAddress, List<ObjectInfo>> lists = emptyLists();
+        lists.get(away).add(new ObjectInfo(removed, new ObjectVersion(3, 1), 100));
+        lists.get(away).add(new ObjectInfo(kept, new ObjectVersion(3, 1), 100));
+        NodeAddress holder = before.placement(kept, COPIES).get(0);
+        lists.get(holder).add(new ObjectInfo(kept, new ObjectVersion(3, 1), 100));
+
+        RecoveryPlan mine = RecoveryPlan.compute(away.id(), now, COPIES_OF, lists);
+        assertThat(mine.stale()).containsExactly(removed);
+        assertThat(mine.tasks()).extracting(RecoveryPlan.Task::oid).doesNotContain(removed);
+        for (NodeAddress n : stayed) {
+            RecoveryPlan theirs = RecoveryPlan.compute(n.id(), now, COPIES_OF, lists);
+            assertThat(theirs.tasks()).extracting(RecoveryPlan.Task::oid).as("node %s", n).doesNotContain(removed);
+            assertThat(theirs.stale()).isEmpty();
+        }
+        assertThat(RecoveryPlan.compute(away.id(), epoch, COPIES_OF, lists).stale())
+                .as("without the previous epoch nothing is called removed").isEmpty();
+    }
+
+    private static Placement.Snapshot snapshot(long number, List<NodeAddress> dataNodes, HashRing ring) {
+        return new Placement.Snapshot() {
+            @Override
+            public long epoch() {
+                return number;
+            }
+
+            @Override
+            public List<NodeAddress> dataNodes() {
+                return dataNodes;
+            }
+
+            @Override
+            public List<NodeAddress> replicas(long oid, int copies) {
+                return ring.placement(oid, copies);
+            }
+        };
+    }
+
     private long ownedBy(NodeAddress node, boolean owned, int from) {
         for (int i = from; ; i++) {
             long oid = ObjectId.data(1, i);

@@ -300,6 +300,21 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     }
 
     @Override
+    public synchronized VdiInfo flatten(String name) throws SheepException {
+        Vdi vdi = vdi(name);
+        VdiInfo i = vdi.info;
+        for (Map.Entry<Long, Integer> o : vdi.owners.entrySet()) {
+            if (o.getValue() != i.vid()) {
+                vdi.objects.put(o.getKey(), vdi.objects.get(o.getKey()).clone());
+                o.setValue(i.vid());
+            }
+        }
+        vdi.clone = false;
+        vdi.info = new VdiInfo(name, i.vid(), i.size(), 0, 0, i.createdMillis(), i.copies(), 0, "", 0);
+        return withUsage(vdi);
+    }
+
+    @Override
     public synchronized VdiInfo resize(String name, long size, boolean force) throws SheepException {
         Vdi vdi = vdi(name);
         VdiRules.checkSize(size);

@@ -59,6 +59,11 @@ public class ForwardingVdiOps implements VdiOps {
     }
 
     @Override
+    public VdiInfo flatten(String name) throws SheepException {
+        return delegate.flatten(name);
+    }
+
+    @Override
     public VdiInfo resize(String name, long size, boolean force) throws SheepException {
         return delegate.resize(name, size, force);
     }

@@ -321,6 +321,28 @@ public abstract class VdiOpsContract {
     }
 
     @Test
+    void aFlattenedCloneOwnsAllItsDataAndOutlivesItsSnapshot() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int base = vdis.create("golden", 3L * OBJECT_SIZE, 0).vid();
+        write(vdis, base, 0, new byte[] {4}).get(10, TimeUnit.SECONDS);
+        write(vdis, base, 2L * OBJECT_SIZE, new byte[] {6}).get(10, TimeUnit.SECONDS);
+        vdis.snapshot("golden", "v1");
+        int clone = vdis.clone("golden", SnapshotRef.parse("v1"), "vm").vid();
+        write(vdis, clone, 1, new byte[] {5}).get(10, TimeUnit.SECONDS);
+
+        VdiInfo flat = vdis.flatten("vm");
+        assertThat(flat).extracting(VdiInfo::vid, VdiInfo::parentVid, VdiInfo::cloned, VdiInfo::usedBytes,
+                VdiInfo::sharedBytes).containsExactly(clone, 0, false, 2L * OBJECT_SIZE, 0L);
+        vdis.deleteSnapshot("golden", SnapshotRef.parse("v1"));
+        vdis.delete("golden");
+        assertThat(read(vdis, clone, 0, 2)).containsExactly(4, 5);
+        assertThat(read(vdis, clone, 2L * OBJECT_SIZE, 1)).containsExactly(6);
+        assertThat(vdis.allObjects()).containsExactlyInAnyOrder(ObjectId.inode(clone), ObjectId.data(clone, 0),
+                ObjectId.data(clone, 2));
+        assertThat(vdis.flatten("vm").usedBytes()).as("flattening again changes nothing").isEqualTo(2L * OBJECT_SIZE);
+    }
+
+    @Test
     void aResizeGrowsFreelyAndShrinksOnlyWhenForced() throws Exception {
         VdiOps vdis = formatted(DEFAULT_COPIES);
         int vid = vdis.create("disk", OBJECT_SIZE + MIB, 0).vid();

@@ -175,6 +175,10 @@ class MultiGatewayRandomIT {
 
     private NbdTestClient.Reply expectOk(int node, int type, int flags, long at, long len, byte[] data)
             throws Exception {
+        if (Boolean.getBoolean("sheepdog.random.trace")) {
+            System.out.println("step " + step + ": node " + node + " cmd " + type + " flags " + flags + " " + at + "+"
+                    + len);
+        }
         NbdTestClient.Reply r = clients[node].call(type, flags, at, len, data);
         assertThat(r.error()).as("seed %d step %d: NBD command %d at %d+%d through node %d", seed, step, type, at,
                 len, node).isZero();
