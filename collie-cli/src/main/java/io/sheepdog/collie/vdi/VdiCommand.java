@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         subcommands = {VdiCreateCommand.class, VdiListCommand.class, VdiDeleteCommand.class, VdiReadCommand.class,
             VdiWriteCommand.class, VdiCheckCommand.class, VdiSnapshotCommand.class, VdiCloneCommand.class,
             VdiRollbackCommand.class, VdiResizeCommand.class, VdiTreeCommand.class, VdiObjectCommand.class,
-            VdiImportCommand.class, VdiExportCommand.class, VdiFlattenCommand.class})
+            VdiImportCommand.class, VdiExportCommand.class, VdiFlattenCommand.class,
+            VdiBackupCommand.class, VdiRestoreCommand.class})
 public final class VdiCommand {
 }

@@ -100,6 +100,14 @@ public interface VdiOps {
     }
 
     /**
+     * The object map of VDI or snapshot {@code vid}: for every object index, the id of the VDI owning the data object
+     * it reads (0: never written). For {@code vdi backup}, which compares two snapshots' maps.
+     */
+    default int[] objectMap(int vid) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep cannot show object maps");
+    }
+
+    /**
      * Every object the cluster must hold, for {@code cluster check}: the inode of every VDI and snapshot (deleted
      * snapshots kept for the VDIs made from them included) and every data object a live one maps, each once.
      */

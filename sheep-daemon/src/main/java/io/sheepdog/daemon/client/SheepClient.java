@@ -313,6 +313,12 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     }
 
     @Override
+    public int[] objectMap(int vid) throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.VDI_OBJECT_MAP, 0, vid, 0, 0, 0,
+                Unpooled.EMPTY_BUFFER)), int[].class, peer));
+    }
+
+    @Override
     public VdiInfo flatten(String name) throws SheepException {
         return block(ResponseMapping.json(call(SheepRequest.of(Opcode.VDI_FLATTEN, 0, 0, 0, 0, 0, nameJson(name))),
                 VdiInfo.class, peer));

@@ -47,6 +47,7 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_RESIZE</td><td>payload JSON {@link VdiRequests.Resize}</td><td>JSON VdiInfo</td></tr>
  * <tr><td>VDI_FREEZE</td><td>arg0 vid; arg1 1 to stop writes, 0 to let them in again</td><td>empty (a freeze once
  *     the writes in flight are done)</td></tr>
+ * <tr><td>VDI_OBJECT_MAP</td><td>arg0 vid</td><td>JSON array of the owner id of every object index</td></tr>
  * <tr><td>VDI_FLATTEN</td><td>payload JSON string name</td><td>JSON VdiInfo</td></tr>
  * <tr><td>VDI_DELETE_SNAPSHOT</td><td>payload JSON {@link VdiRequests.DeleteSnapshot}</td><td>empty</td></tr>
  * <tr><td>OBJ_CHECK</td><td>arg0 oid</td><td>JSON ObjectCheck</td></tr>
@@ -129,6 +130,8 @@ public enum Opcode {
     VDI_FREEZE(0x1a, Kind.CONTROL),
     /** Copy what a VDI shares with its snapshot into its own objects, so it depends on nothing. */
     VDI_FLATTEN(0x1b, Kind.CONTROL),
+    /** The object map of a VDI or snapshot (owner id per object index), for backups. */
+    VDI_OBJECT_MAP(0x1c, Kind.CONTROL),
     /** Compare the replicas of one object and repair the missing, damaged, stale or divergent ones. */
     OBJ_CHECK(0x3a, Kind.CONTROL),
     /** Every object the cluster must hold: every inode, every data object a live VDI or snapshot maps. */

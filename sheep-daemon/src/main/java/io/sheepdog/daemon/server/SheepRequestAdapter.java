@@ -146,6 +146,8 @@ public final class SheepRequestAdapter {
                 VdiRequests.Rollback q = body(r, VdiRequests.Rollback.class);
                 return json(r, vdis.rollback(required(r, q.name(), "name"), snapshot(r, q.snapshot())), alloc);
             }
+            case VDI_OBJECT_MAP:
+                return json(r, vdis.objectMap(vid(r)), alloc);
             case VDI_FLATTEN:
                 return json(r, vdis.flatten(name(r)), alloc);
             case VDI_FREEZE:

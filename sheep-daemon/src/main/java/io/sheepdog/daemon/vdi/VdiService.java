@@ -742,6 +742,18 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     @Override
+    public int[] objectMap(int vid) throws SheepException {
+        requireFormatted();
+        MetadataState state = metadata.state();
+        Optional<VdiEntry> e = state.vdi(vid);
+        if (e.isEmpty()) {
+            e = synced().vdi(vid);
+        }
+        VdiEntry entry = e.filter(v -> !v.deleted()).orElseThrow(() -> noVdi(vid));
+        return await(inodes.readMap(entry), "read the inode of " + entry.name());
+    }
+
+    @Override
     public List<Long> allObjects() throws SheepException {
         requireFormatted();
         Set<Long> oids = new LinkedHashSet<>();

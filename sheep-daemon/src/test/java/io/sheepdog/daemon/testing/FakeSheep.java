@@ -410,6 +410,14 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     }
 
     @Override
+    public synchronized int[] objectMap(int vid) throws SheepException {
+        Vdi vdi = vdi(vid);
+        int[] map = new int[(int) ((vdi.info.size() + OBJECT_SIZE - 1) / OBJECT_SIZE)];
+        vdi.owners.forEach((index, owner) -> map[(int) (long) index] = owner);
+        return map;
+    }
+
+    @Override
     public synchronized List<Long> allObjects() throws SheepException {
         checkFormatted();
         Set<Long> oids = new LinkedHashSet<>();

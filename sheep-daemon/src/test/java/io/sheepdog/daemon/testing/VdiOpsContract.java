@@ -314,6 +314,8 @@ public abstract class VdiOpsContract {
                 ObjectId.inode(second), ObjectId.data(second, 0), ObjectId.data(second, 1));
         assertThat(vdis.objects("alice")).as("the working VDI alone")
                 .containsExactly(ObjectId.inode(second), ObjectId.data(second, 0), ObjectId.data(second, 1));
+        assertThat(vdis.objectMap(first)).containsExactly(first, 0);
+        assertThat(vdis.objectMap(second)).containsExactly(second, second);
         vdis.snapshot("alice", "");
         assertThat(vdis.objects("alice")).as("shared objects carry their owner's id")
                 .containsExactly(ObjectId.inode(vdis.lookup("alice").vid()), ObjectId.data(second, 0),
