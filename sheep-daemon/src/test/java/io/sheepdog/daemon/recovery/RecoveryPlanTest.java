@@ -29,22 +29,7 @@ class RecoveryPlanTest {
 
     private final List<NodeAddress> nodes = List.of(node(1), node(2), node(3), node(4));
     private final HashRing ring = new HashRing(nodes);
-    private final Placement.Snapshot epoch = new Placement.Snapshot() {
-        @Override
-        public long epoch() {
-            return 5;
-        }
-
-        @Override
-        public List<NodeAddress> dataNodes() {
-            return nodes;
-        }
-
-        @Override
-        public List<NodeAddress> replicas(long oid, int copies) {
-            return ring.placement(oid, copies);
-        }
-    };
+    private final Placement.Snapshot epoch = snapshot(5, nodes, ring, null);
 
     @Test
     void aStaleOwnedCopyIsFetchedFromTheHoldersOfTheNewestVersionOnly() {
@@ -152,28 +137,8 @@ class RecoveryPlanTest {
         NodeAddress away = nodes.get(0);
         List<NodeAddress> stayed = nodes.subList(1, 4);
         HashRing before = new HashRing(stayed);
-        Placement.Snapshot previous = snapshot(4, stayed, before);
-        Placement.Snapshot now = new Placement.Snapshot() {
-            @Override
-            public long epoch() {
-                return 5;
-            }
-
-            @Override
-            public List<NodeAddress> dataNodes() {
-                return nodes;
-            }
-
-            @Override
-            public List<NodeAddress> replicas(long oid, int copies) {
-                return ring.placement(oid, copies);
-            }
-
-            @Override
-            public Optional<Placement.Snapshot> previous() {
-                return Optional.of(previous);
-            }
-        };
+        Placement.Snapshot previous = snapshot(4, stayed, before, null);
+        Placement.Snapshot now = snapshot(5, nodes, ring, previous);
         long removed = ownedBy(away, true, 0);
         long kept = ownedBy(away, true, (int) ObjectId.index(removed) + 1);
         Map<NodeAddress, List<ObjectInfo>> lists = emptyLists();
@@ -194,7 +159,9 @@ class RecoveryPlanTest {
                 .as("without the previous epoch nothing is called removed").isEmpty();
     }
 
-    private static Placement.Snapshot snapshot(long number, List<NodeAddress> dataNodes, HashRing ring) {
+    /** The placement of epoch {@code number} over {@code ring}, after {@code previous} (null: unknown). */
+    private static Placement.Snapshot snapshot(long number, List<NodeAddress> dataNodes, HashRing ring,
+                                               Placement.Snapshot previous) {
         return new Placement.Snapshot() {
             @Override
             public long epoch() {
@@ -209,6 +176,11 @@ class RecoveryPlanTest {
             @Override
             public List<NodeAddress> replicas(long oid, int copies) {
                 return ring.placement(oid, copies);
+            }
+
+            @Override
+            public Optional<Placement.Snapshot> previous() {
+                return Optional.ofNullable(previous);
             }
         };
     }
