@@ -13,6 +13,8 @@ import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.client.SheepClient;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,8 +61,8 @@ public final class VdiBackupCommand extends CollieCommand {
                 byte[] then = before == 0 || base == null ? new byte[len] : read(sheep, base.vid(), at, len);
                 for (int b = 0; b < len; b += BLOCK) {
                     int n = Math.min(BLOCK, len - b);
-                    if (!java.util.Arrays.equals(now, b, b + n, then, b, b + n)) {
-                        if (isZero(now, b, n)) {
+                    if (!Arrays.equals(now, b, b + n, then, b, b + n)) {
+                        if (VdiTransfer.allZero(ByteBuffer.wrap(now, b, n))) {
                             w.zeroes(at + b, n);
                         } else {
                             w.data(at + b, now, b, n);
@@ -92,14 +94,5 @@ public final class VdiBackupCommand extends CollieCommand {
         } finally {
             b.release();
         }
-    }
-
-    private static boolean isZero(byte[] b, int from, int n) {
-        for (int i = from; i < from + n; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -205,7 +205,8 @@ public final class VdiTransfer {
         }
     }
 
-    private static boolean allZero(ByteBuffer b) {
+    /** Whether every byte from {@code b}'s position to its limit is zero. */
+    static boolean allZero(ByteBuffer b) {
         for (int i = b.position(); i < b.limit(); i++) {
             if (b.get(i) != 0) {
                 return false;

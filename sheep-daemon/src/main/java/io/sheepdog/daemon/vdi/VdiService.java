@@ -402,16 +402,19 @@ public final class VdiService implements VdiOps, MetadataListener {
                 // every acknowledged write and the snapshot none admitted after it (crash-consistent).
                 freezeEverywhere(working);
                 MetadataState after;
+                int[] map;
                 try {
                     // The child starts as a copy of the map: it reads every object from where the frozen VDI does.
-                    int[] copied = await(inodes.readMap(working), "read the inode of " + name);
-                    after = register(child, copied, new MetadataCommand.SnapshotVdi(name, working.vid(),
+                    // The frozen VDI's map is this one for good (nothing writes a snapshot), so it also gives the
+                    // snapshot's Used and Shared below.
+                    map = await(inodes.readMap(working), "read the inode of " + name);
+                    after = register(child, map, new MetadataCommand.SnapshotVdi(name, working.vid(),
                             child.vid(), tag, child.createdMillis()), "snapshot VDI " + name);
                 } catch (SheepException e) {
                     thawEverywhere(working.vid());
                     throw e;
                 }
-                int[] map = await(inodes.readMap(working), "read the inode of " + name);
+                inodes.supersede(working.vid()); // as the listener will: the next write here goes to the child
                 VdiEntry frozen = after.vdi(working.vid()).orElseThrow();
                 rewriteHeader(frozen);
                 LOG.info("snapshot {} of VDI {}: id {} is frozen{}, id {} is the working VDI", frozen.snapshotId(),
@@ -459,6 +462,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                         target.vid(), child.vid(), child.createdMillis()), "roll back VDI " + name);
                 // The old working VDI is gone from the table; what it owned is read by nothing (a working VDI is
                 // nobody's parent), and what it shared may now be unread too.
+                inodes.supersede(working.vid());
                 reclaim(working, state, after);
                 LOG.info("rolled VDI {} back to snapshot {}: id {} is the working VDI, id {} is deleted", name,
                         snapshot, Integer.toHexString(child.vid()), Integer.toHexString(working.vid()));
@@ -486,6 +490,9 @@ public final class VdiService implements VdiOps, MetadataListener {
                 MetadataErrors.await(metadata.submit(new MetadataCommand.ResizeVdi(name, working.vid(), size)),
                         timeouts.metadata(),
                         "resize VDI " + name);
+                // This node's listener does the same when it applies the command, maybe a moment later: the size
+                // must hold for the next request through this node already.
+                inodes.supersede(working.vid());
                 VdiEntry resized = new VdiEntry(name, working.vid(), size, working.createdMillis(), working.copies(),
                         0, "", working.parentVid());
                 rewriteHeader(resized);
@@ -564,6 +571,7 @@ public final class VdiService implements VdiOps, MetadataListener {
                 }
                 MetadataState after = MetadataErrors.await(metadata.submit(new MetadataCommand.FlattenVdi(name,
                         working.vid())), timeouts.metadata(), "flatten VDI " + name);
+                inodes.supersede(working.vid());
                 VdiEntry flat = after.vdi(working.vid()).orElseThrow();
                 rewriteHeader(flat);
                 // What the parent chain owned may be read by nothing now (a hidden parent, say).
