@@ -38,6 +38,17 @@ public interface ObjectStore extends Closeable {
     ObjectInfo write(long oid, long offset, ByteBuffer src, long epoch, boolean sync) throws StoreException;
 
     /**
+     * {@link #write} if the object does not exist; an object that exists is left as it is. The test and the write
+     * are one step with respect to every other write of the object: of two racing calls exactly one writes, and a
+     * write that follows the winner's is never overwritten by the loser. This is how two gateways copying one shared
+     * object into a clone make one copy.
+     *
+     * @return the object's info after the write, empty if it existed (nothing was written)
+     */
+    Optional<ObjectInfo> writeIfAbsent(long oid, long offset, ByteBuffer src, long epoch, boolean sync)
+            throws StoreException;
+
+    /**
      * Makes {@code [offset, offset+length)} read as zeroes. With {@code discard} the blocks become unallocated
      * (an object with no allocated block left stays, empty, until it is deleted); without it the zeroes are allocated, as
      * NBD WRITE_ZEROES with NO_HOLE asks. Increments the version like {@link #write}.

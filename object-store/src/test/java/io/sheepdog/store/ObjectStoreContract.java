@@ -284,6 +284,57 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void writeIfAbsentCreatesOnlyAMissingObject() throws Exception {
+        byte[] base = TestBytes.random(11, 2 * BLOCK_SIZE);
+        assertThat(store().writeIfAbsent(OID, 0, ByteBuffer.wrap(base), EPOCH, false)).isPresent();
+        assertThat(TestBytes.read(store(), OID, 0, base.length)).isEqualTo(base);
+
+        byte[] other = TestBytes.random(12, 2 * BLOCK_SIZE);
+        long version = store().stat(OID).orElseThrow().version().sequence();
+        assertThat(store().writeIfAbsent(OID, 0, ByteBuffer.wrap(other), EPOCH, false)).isEmpty();
+        assertThat(TestBytes.read(store(), OID, 0, base.length)).isEqualTo(base);
+        assertThat(store().stat(OID).orElseThrow().version().sequence()).isEqualTo(version);
+    }
+
+    /**
+     * Two gateways copying one shared object: each copies (writeIfAbsent of the same base), then writes its own
+     * range. Whatever the interleaving, no write that followed a copy is overwritten by the other copy.
+     */
+    @Test
+    void racingCopiesNeverOverwriteAWriteThatFollowedOne() throws Exception {
+        byte[] base = TestBytes.random(21, 4 * BLOCK_SIZE);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 40; round++) {
+                long oid = ObjectId.data(77, round);
+                List<Future<?>> writers = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    int block = w;
+                    writers.add(pool.submit(() -> {
+                        store().writeIfAbsent(oid, 0, ByteBuffer.wrap(base), EPOCH, false);
+                        byte[] mine = new byte[BLOCK_SIZE];
+                        java.util.Arrays.fill(mine, (byte) (block + 1));
+                        store().write(oid, (long) block * BLOCK_SIZE, ByteBuffer.wrap(mine), EPOCH, false);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : writers) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                byte[] seen = TestBytes.read(store(), oid, 0, base.length);
+                for (int w = 0; w < 2; w++) {
+                    assertThat(slice(seen, w * BLOCK_SIZE, BLOCK_SIZE)).as("round %d, writer %d", round, w)
+                            .containsOnly((byte) (w + 1));
+                }
+                assertThat(slice(seen, 2 * BLOCK_SIZE, 2 * BLOCK_SIZE))
+                        .isEqualTo(slice(base, 2 * BLOCK_SIZE, 2 * BLOCK_SIZE));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void readersOfAnObjectNeverSeeHalfAWrite() throws Exception {
         int blocks = 16;
         store().write(OID, 0, ByteBuffer.wrap(new byte[blocks * BLOCK_SIZE]), EPOCH, false);

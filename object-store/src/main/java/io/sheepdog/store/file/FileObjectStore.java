@@ -125,6 +125,24 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<ObjectInfo> writeIfAbsent(long oid, long offset, ByteBuffer src, long epoch, boolean sync)
+            throws StoreException {
+        checkOpen();
+        Blocks.checkEpoch(epoch);
+        Blocks.checkRange(oid, offset, src.remaining());
+        Lock lock = locks.get(oid).writeLock();
+        lock.lock();
+        try {
+            if (index.meta(oid).isPresent()) {
+                return Optional.empty();
+            }
+            return Optional.of(write(oid, offset, src, epoch, sync)); // the write lock is reentrant
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public ObjectInfo zero(long oid, long offset, long length, boolean discard, long epoch, boolean sync)
             throws StoreException {
         checkOpen();

@@ -88,6 +88,13 @@ public final class MemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public synchronized Optional<ObjectInfo> writeIfAbsent(long oid, long offset, ByteBuffer src, long epoch,
+                                                        boolean sync) throws StoreException {
+        checkOpen();
+        return stat(oid).isPresent() ? Optional.empty() : Optional.of(write(oid, offset, src, epoch, sync));
+    }
+
+    @Override
     public synchronized ObjectInfo zero(long oid, long offset, long length, boolean discard, long epoch,
             boolean sync) throws StoreException {
         checkOpen();

@@ -3,6 +3,7 @@ package io.sheepdog.daemon.gateway;
 import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.proto.WriteMode;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
@@ -18,11 +19,8 @@ public interface ObjectGateway {
     /** Reads {@code dst.remaining()} bytes at {@code offset} of the object into {@code dst}; holes read as zero. */
     CompletableFuture<Void> read(long oid, long offset, ByteBuffer dst);
 
-    /**
-     * Writes {@code src} at {@code offset}. With {@code create} the object is created afresh: whatever an object of
-     * that id held before (a leftover of a deleted VDI) is dropped first, so unwritten ranges read as zero.
-     */
-    CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, boolean create, boolean fua);
+    /** Writes {@code src} at {@code offset} of every replica, creating the object or not as {@code mode} says. */
+    CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, WriteMode mode, boolean fua);
 
     /** Zeroes a range; with {@code discard} the range is deallocated. */
     CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua);

@@ -7,6 +7,7 @@ import io.sheepdog.daemon.peer.EpochRetry;
 import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.peer.PeerRouter;
 import io.sheepdog.daemon.peer.Placement;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.ObjectId;
 import java.nio.ByteBuffer;
@@ -98,9 +99,9 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
     }
 
     @Override
-    public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, boolean create, boolean fua) {
+    public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, WriteMode mode, boolean fua) {
         return onSuccess(retry.run(() -> "write of object " + ObjectId.toString(oid),
-                e -> repairing(e, oid, writeReplicas(oid), p -> p.write(e, oid, offset, src, create, fua))),
+                e -> repairing(e, oid, writeReplicas(oid), p -> p.write(e, oid, offset, src, mode, fua))),
                 () -> src.position(src.limit()));
     }
 

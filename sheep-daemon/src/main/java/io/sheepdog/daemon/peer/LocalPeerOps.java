@@ -4,6 +4,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.peer.PeerOps;
 import io.sheepdog.daemon.proto.ReplicaDigest;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
@@ -32,9 +33,10 @@ import java.util.function.LongSupplier;
  *     an older one. Writes are stamped with the checked epoch.</li>
  * <li>Recovery: a request for an object the {@link ObjectGate} holds back (this node is recovering it) waits until
  *     it is recovered, so an empty or stale replica is never served or written.</li>
- * <li>Missing replicas: an object exists from its creating write ({@code create}) until it is removed. Reading,
- *     writing without {@code create}, zeroing or querying a replica this node does not hold fails NO_OBJ: the
- *     replica was lost (or never recovered), and answering zeroes or creating it afresh would lose its data.</li>
+ * <li>Missing replicas: an object exists from its creating write (a {@link WriteMode} that creates) until it is
+ *     removed. Reading, writing {@link WriteMode#EXISTING}, zeroing or querying a replica this node does not hold
+ *     fails NO_OBJ: the replica was lost (or never recovered), and answering zeroes or creating it afresh would
+ *     lose its data.</li>
  * </ul>
  */
 public final class LocalPeerOps implements PeerOps {
@@ -88,16 +90,23 @@ public final class LocalPeerOps implements PeerOps {
     }
 
     @Override
-    public CompletableFuture<Void> write(long senderEpoch, long oid, long offset, ByteBuffer src, boolean create,
+    public CompletableFuture<Void> write(long senderEpoch, long oid, long offset, ByteBuffer src, WriteMode mode,
                                          boolean fua) {
         ByteBuffer data = src.duplicate();
         return run(senderEpoch, oid, offset, data.remaining(), e -> {
-            if (create) {
-                store.delete(oid);
-            } else {
-                requireObject(oid);
+            switch (mode) {
+                case EXISTING -> {
+                    requireObject(oid);
+                    store.write(oid, offset, data, e, fua);
+                }
+                case CREATE -> store.write(oid, offset, data, e, fua);
+                case CREATE_ONLY -> store.writeIfAbsent(oid, offset, data, e, fua);
+                case FRESH -> {
+                    store.delete(oid);
+                    store.write(oid, offset, data, e, fua);
+                }
+                default -> throw new IllegalStateException("write mode " + mode);
             }
-            store.write(oid, offset, data, e, fua);
             return null;
         });
     }

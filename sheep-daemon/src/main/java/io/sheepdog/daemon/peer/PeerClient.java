@@ -13,6 +13,7 @@ import io.sheepdog.daemon.proto.ReplicaDigest;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
@@ -61,9 +62,9 @@ public final class PeerClient implements PeerOps {
     }
 
     @Override
-    public CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, boolean create,
+    public CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, WriteMode mode,
                                          boolean fua) {
-        int flags = (create ? SheepProtocol.FLAG_CREATE : 0) | (fua ? SheepProtocol.FLAG_FUA : 0);
+        int flags = mode.flags() | (fua ? SheepProtocol.FLAG_FUA : 0);
         ByteBuf data = src.hasRemaining() ? Unpooled.wrappedBuffer(src.duplicate()) : Unpooled.EMPTY_BUFFER;
         return ResponseMapping.empty(call(Opcode.PEER_WRITE_OBJ, flags, epoch, oid, offset, data.readableBytes(),
                 data), client.peer());

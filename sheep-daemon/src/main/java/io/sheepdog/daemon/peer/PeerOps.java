@@ -3,6 +3,7 @@ package io.sheepdog.daemon.peer;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.proto.ReplicaDigest;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.store.ObjectImage;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
@@ -31,10 +32,10 @@ public interface PeerOps {
     CompletableFuture<Void> read(long epoch, long oid, long offset, ByteBuffer dst);
 
     /**
-     * Writes {@code src.remaining()} bytes at {@code offset}; with {@code create} the replica is created afresh
-     * (whatever it held is dropped first); with {@code fua} the write is durable before the future completes.
+     * Writes {@code src.remaining()} bytes at {@code offset}, creating the replica or not as {@code mode} says;
+     * with {@code fua} the write is durable before the future completes.
      */
-    CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, boolean create, boolean fua);
+    CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, WriteMode mode, boolean fua);
 
     /** Zeroes a range of the replica; with {@code discard} the range is deallocated. */
     CompletableFuture<Void> zero(long epoch, long oid, long offset, long length, boolean discard, boolean fua);

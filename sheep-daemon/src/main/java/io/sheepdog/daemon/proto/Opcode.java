@@ -25,8 +25,8 @@ package io.sheepdog.daemon.proto;
  * <tr><td>NODE_RECOVERY_THROTTLE</td><td>arg0 bytes per second (0 = unlimited); arg1 objects at once</td>
  *     <td>empty</td></tr>
  * <tr><td>PEER_READ_OBJ</td><td>arg0 oid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
- * <tr><td>PEER_WRITE_OBJ</td><td>arg0 oid; arg1 offset; payload raw bytes; flags CREATE (drop any
- *     existing object first), FUA</td><td>empty</td></tr>
+ * <tr><td>PEER_WRITE_OBJ</td><td>arg0 oid; arg1 offset; payload raw bytes; flags FUA and the
+ *     {@link WriteMode}: none (the replica must exist), CREATE, CREATE|EXCLUSIVE, CREATE|FRESH</td><td>empty</td></tr>
  * <tr><td>PEER_REMOVE_OBJ</td><td>arg0 oid</td><td>empty</td></tr>
  * <tr><td>PEER_ZERO_OBJ</td><td>arg0 oid; arg1 offset; arg2 length; flags DISCARD, FUA</td><td>empty</td></tr>
  * <tr><td>PEER_ALLOCATION</td><td>arg0 oid</td><td>the 4 KiB block bitmap ({@link PeerWire#encodeAllocation})</td></tr>
@@ -92,7 +92,7 @@ public enum Opcode {
 
     /** Read part of one replica of an object on this sheep (gateway to peer). */
     PEER_READ_OBJ(0x81, Kind.PEER),
-    /** Write part of one replica of an object on this sheep; with FLAG_CREATE the replica is created afresh. */
+    /** Write part of one replica of an object on this sheep, creating it as its {@link WriteMode} says. */
     PEER_WRITE_OBJ(0x82, Kind.PEER),
     // 0x83 stays unassigned: Sheepdog's CREATE_AND_WRITE_PEER is PEER_WRITE_OBJ with FLAG_CREATE here.
     /** Remove one replica of an object on this sheep. */

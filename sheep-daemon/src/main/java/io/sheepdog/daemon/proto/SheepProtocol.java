@@ -78,12 +78,17 @@ public final class SheepProtocol {
     public static final int FLAG_STRICT = 0x0002;
     /** CLUSTER_FORMAT: format even if the cluster is formatted already. */
     public static final int FLAG_FORCE = 0x0004;
-    /** PEER_WRITE_OBJ: drop whatever the replica held before writing (a first write to the object). */
+    /** PEER_WRITE_OBJ: the write may create the replica ({@link WriteMode}). */
     public static final int FLAG_CREATE = 0x0008;
     /** PEER_ZERO_OBJ: deallocate the range instead of writing zeroes. */
     public static final int FLAG_DISCARD = 0x0010;
+    /** PEER_WRITE_OBJ with FLAG_CREATE: write only if the replica is missing ({@link WriteMode#CREATE_ONLY}). */
+    public static final int FLAG_EXCLUSIVE = 0x0020;
+    /** PEER_WRITE_OBJ with FLAG_CREATE: drop what the replica held first ({@link WriteMode#FRESH}). */
+    public static final int FLAG_FRESH = 0x0040;
     /** Flags a request may carry; anything else is refused as INVALID_PARAMS. */
-    public static final int REQUEST_FLAGS_MASK = FLAG_FUA | FLAG_STRICT | FLAG_FORCE | FLAG_CREATE | FLAG_DISCARD;
+    public static final int REQUEST_FLAGS_MASK = FLAG_FUA | FLAG_STRICT | FLAG_FORCE | FLAG_CREATE | FLAG_DISCARD
+            | FLAG_EXCLUSIVE | FLAG_FRESH;
 
     // Opcode ranges, so that the operations added next land in a block reserved for their kind.
     // 0x01-0x0f: upstream Sheepdog's gateway object operations; unused here (see Opcode).

@@ -12,6 +12,7 @@ import io.sheepdog.daemon.proto.PeerWire;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.store.ObjectLayout;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -43,8 +44,7 @@ final class PeerRequestAdapter {
                     break;
                 case PEER_WRITE_OBJ:
                     complete(r, alloc, result, peer.write(epoch, oid, offset(r, r.payload().readableBytes()),
-                            payloadView(r), r.hasFlag(SheepProtocol.FLAG_CREATE),
-                            r.hasFlag(SheepProtocol.FLAG_FUA)));
+                            payloadView(r), writeMode(r), r.hasFlag(SheepProtocol.FLAG_FUA)));
                     break;
                 case PEER_ZERO_OBJ:
                     complete(r, alloc, result, peer.zero(epoch, oid, offset(r, length(r)), length(r),
@@ -134,6 +134,14 @@ final class PeerRequestAdapter {
                     + Long.toUnsignedString(r.arg2()) + " is out of range 0.." + ObjectLayout.OBJECT_SIZE);
         }
         return (int) r.arg2();
+    }
+
+    private static WriteMode writeMode(SheepRequest r) throws SheepException {
+        try {
+            return WriteMode.ofFlags(r.flags());
+        } catch (IllegalArgumentException e) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, r.opcode() + ": " + e.getMessage());
+        }
     }
 
     private static long offset(SheepRequest r, long length) throws SheepException {

@@ -6,6 +6,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ObjectGateway;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.nbd.Extent;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
@@ -13,9 +14,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Byte-range I/O on a VDI: splits each request into object requests, creates data objects on their first write
@@ -282,13 +283,13 @@ public final class VdiIo {
         int owner = inode.dataVid(index);
         long oid = ObjectId.data(vid, index);
         if (owner == 0) {
-            return gateway.write(oid, objOff, src.duplicate(), true, fua)
+            return gateway.write(oid, objOff, src.duplicate(), WriteMode.CREATE, fua)
                     .thenCompose(w -> setMap(inode, index, vid, fua));
         }
         CompletableFuture<Void> own = owner == vid ? CompletableFuture.completedFuture(null)
                 : copyUp(inode, index, owner, fua);
         return own.thenCompose(v -> map.whenMissing(inode, index, vid, attempt,
-                gateway.write(oid, objOff, src.duplicate(), false, fua),
+                gateway.write(oid, objOff, src.duplicate(), WriteMode.EXISTING, fua),
                 () -> writePiece(inode, index, objOff, src, fua, attempt + 1)));
     }
 
@@ -314,7 +315,7 @@ public final class VdiIo {
             // Allocated zeroes (NO_HOLE) in an object never written: create it with the range's first zeroes (a
             // replica zeroes only an object it holds), then allocate the rest.
             int head = (int) Math.min(n, ZEROES.capacity());
-            return gateway.write(oid, objOff, ZEROES.duplicate().limit(head), true, false)
+            return gateway.write(oid, objOff, ZEROES.duplicate().limit(head), WriteMode.CREATE, false)
                     .thenCompose(v -> gateway.zero(oid, objOff, n, false, fua))
                     .thenCompose(v -> setMap(inode, index, vid, fua));
         }
@@ -356,7 +357,7 @@ public final class VdiIo {
         ByteBuf copy = allocator.directBuffer(len, len);
         long target = ObjectId.data(inode.vid(), index);
         return gateway.read(ObjectId.data(owner, index), 0, copy.nioBuffer(0, len))
-                .thenCompose(v -> gateway.write(target, 0, copy.nioBuffer(0, len), true, fua))
+                .thenCompose(v -> gateway.write(target, 0, copy.nioBuffer(0, len), WriteMode.CREATE_ONLY, fua))
                 .thenCompose(v -> setMap(inode, index, inode.vid(), fua))
                 .thenRun(() -> ancestorUnmapped.accept(owner))
                 .whenComplete((v, e) -> copy.release());
@@ -368,7 +369,7 @@ public final class VdiIo {
         inode.setDataVid(index, dataVid);
         long inodeOid = ObjectId.inode(inode.vid());
         return serializer.submit(inodeOid, () -> gateway.write(inodeOid, InodeLayout.mapEntryOffset(index),
-                        InodeCodec.encodeMapEntry(inode.dataVid(index)), false, fua))
+                        InodeCodec.encodeMapEntry(inode.dataVid(index)), WriteMode.EXISTING, fua))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         inode.setDataVid(index, previous);

@@ -10,6 +10,7 @@ import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ObjectGateway;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.membership.meta.ClusterMetadataService;
 import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.CommandResult;
@@ -241,8 +242,8 @@ public final class VdiService implements VdiOps, MetadataListener {
                 // entry that makes the VDI exist.
                 this.copies.creating(entry.vid(), entry.copies());
                 try {
-                    await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), true, true),
-                            "write the inode of " + name);
+                    await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry),
+                            WriteMode.FRESH, true), "write the inode of " + name);
                     MetadataErrors.await(metadata.createVdi(entry), timeouts.metadata(), "create VDI " + name);
                 } catch (SheepException e) {
                     if (e.getCause() instanceof MetadataException me && me.outcome() == Outcome.VID_IN_USE
@@ -623,8 +624,8 @@ public final class VdiService implements VdiOps, MetadataListener {
             throws SheepException {
         copies.creating(entry.vid(), entry.copies());
         try {
-            await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encode(entry, map), true, true),
-                    "write the inode of " + entry.name());
+            await(gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encode(entry, map), WriteMode.FRESH,
+                    true), "write the inode of " + entry.name());
             try {
                 return MetadataErrors.await(metadata.submit(command), timeouts.metadata(), what);
             } catch (SheepException e) {
@@ -642,7 +643,7 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     /** Rewrites the header of an inode whose table entry changed; the table rules, so a failure only logs. */
     private void rewriteHeader(VdiEntry entry) {
-        gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), false, true)
+        gateway.write(ObjectId.inode(entry.vid()), 0, InodeCodec.encodeHeader(entry), WriteMode.EXISTING, true)
                 .exceptionally(t -> {
                     LOG.warn("the inode header of VDI {} id {} could not be updated: {}", entry.name(),
                             Integer.toHexString(entry.vid()), t.toString());
@@ -665,7 +666,8 @@ public final class VdiService implements VdiOps, MetadataListener {
         for (int i = keep; i < map.length; i++) {
             if (map[i] != 0) {
                 await(gateway.write(ObjectId.inode(entry.vid()), InodeLayout.mapEntryOffset(i),
-                        InodeCodec.encodeMapEntry(0), false, true), "unmap object " + i + " of " + entry.name());
+                        InodeCodec.encodeMapEntry(0), WriteMode.EXISTING, true),
+                        "unmap object " + i + " of " + entry.name());
                 if (map[i] != entry.vid()) {
                     ancestorUnmapped(map[i]);
                 }

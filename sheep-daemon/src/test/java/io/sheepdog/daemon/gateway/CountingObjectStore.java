@@ -44,6 +44,13 @@ final class CountingObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<ObjectInfo> writeIfAbsent(long oid, long offset, ByteBuffer src, long epoch, boolean sync)
+            throws StoreException {
+        writes.incrementAndGet();
+        return delegate.writeIfAbsent(oid, offset, src, epoch, sync);
+    }
+
+    @Override
     public ObjectInfo zero(long oid, long offset, long length, boolean discard, long epoch, boolean sync)
             throws StoreException {
         zeroes.incrementAndGet();

@@ -3,6 +3,7 @@ package io.sheepdog.daemon.gateway;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.peer.PeerOps;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.store.ObjectInfo;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
@@ -68,7 +69,7 @@ final class ObservedPeerOps implements PeerOps {
     }
 
     @Override
-    public CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, boolean create,
+    public CompletableFuture<Void> write(long epoch, long oid, long offset, ByteBuffer src, WriteMode create,
                                          boolean fua) {
         return observe(() -> delegate.write(epoch, oid, offset, src, create, fua));
     }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sheepdog.daemon.api.ObjectCheck;
 import io.sheepdog.daemon.api.ObjectCheck.Finding;
 import io.sheepdog.daemon.api.ObjectCheck.Outcome;
 import io.sheepdog.daemon.api.ObjectCheck.Problem;
-import io.sheepdog.daemon.api.ObjectCheck;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectImage;
@@ -54,7 +55,7 @@ class ReplicaCheckTest {
     }
 
     private void write(long offset, int value) throws Exception {
-        gateway.write(OID, offset, block(value), false, false).get(10, TimeUnit.SECONDS);
+        gateway.write(OID, offset, block(value), WriteMode.EXISTING, false).get(10, TimeUnit.SECONDS);
     }
 
     private ObjectCheck check() throws Exception {
@@ -63,7 +64,7 @@ class ReplicaCheckTest {
 
     /** Writes blocks 0 and 2 (so the object has a hole) on every replica. */
     private void writeObject() throws Exception {
-        gateway.write(OID, 0, block(1), true, false).get(10, TimeUnit.SECONDS);
+        gateway.write(OID, 0, block(1), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
         write(2L * ObjectLayout.BLOCK_SIZE, 2);
     }
 

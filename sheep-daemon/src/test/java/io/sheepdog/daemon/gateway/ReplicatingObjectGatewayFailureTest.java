@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.ObjectId;
@@ -56,7 +57,7 @@ class ReplicatingObjectGatewayFailureTest {
         cluster.node(1).epoch.set(2);
         cluster.node(2).epoch.set(2);
 
-        CompletableFuture<Void> write = gateway.write(OID, 0, block(7), true, false);
+        CompletableFuture<Void> write = gateway.write(OID, 0, block(7), WriteMode.FRESH, false);
         awaitCondition(() -> cluster.node(1).ops.answered(ResultCode.OLD_NODE_VER) > 0
                 && cluster.node(2).ops.answered(ResultCode.OLD_NODE_VER) > 0);
         assertThat(write).isNotDone();
@@ -80,7 +81,7 @@ class ReplicatingObjectGatewayFailureTest {
         cluster.node(1).epoch.set(3);
         cluster.node(2).epoch.set(2);
 
-        CompletableFuture<Void> write = gateway.write(OID, 0, block(9), true, false);
+        CompletableFuture<Void> write = gateway.write(OID, 0, block(9), WriteMode.FRESH, false);
         awaitCondition(() -> cluster.node(2).ops.answered(ResultCode.NEW_NODE_VER) > 1);
         assertThat(write).isNotDone();
         assertThat(cluster.node(2).memory.stat(OID)).isEmpty();
@@ -95,7 +96,7 @@ class ReplicatingObjectGatewayFailureTest {
         ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, Duration.ofMillis(500));
         cluster.node(1).epoch.set(2);
         long start = System.nanoTime();
-        SheepException e = failure(gateway.write(OID, 0, block(1), true, false));
+        SheepException e = failure(gateway.write(OID, 0, block(1), WriteMode.FRESH, false));
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(e.result()).isEqualTo(ResultCode.OLD_NODE_VER);
         assertThat(e.getMessage()).contains("write of object " + ObjectId.toString(OID))
@@ -106,12 +107,12 @@ class ReplicatingObjectGatewayFailureTest {
     @Test
     void aStoppedPeerFailsWritesWithNetworkError() throws Exception {
         ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.LOCAL_FIRST, Duration.ofSeconds(5));
-        gateway.write(OID, 0, block(1), true, false).get(10, TimeUnit.SECONDS); // connections are up
+        gateway.write(OID, 0, block(1), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS); // connections are up
         NodeAddress stopped = cluster.node(2).address;
         cluster.node(2).server.close();
 
         for (int i = 0; i < 2; i++) { // the broken connection, then a refused reconnect
-            SheepException e = failure(gateway.write(OID, 0, block(2), false, false));
+            SheepException e = failure(gateway.write(OID, 0, block(2), WriteMode.EXISTING, false));
             assertThat(e.result()).isEqualTo(ResultCode.NETWORK_ERROR);
             assertThat(e.getMessage()).contains("node " + stopped.hostPort());
         }
@@ -128,7 +129,7 @@ class ReplicatingObjectGatewayFailureTest {
         ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.PRIMARY, gatewayTimeout);
         cluster.node(1).ops.hang(true);
         long start = System.nanoTime();
-        SheepException e = failure(gateway.write(OID, 0, block(3), true, false));
+        SheepException e = failure(gateway.write(OID, 0, block(3), WriteMode.FRESH, false));
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(e.result()).isEqualTo(ResultCode.NETWORK_ERROR);
         assertThat(e.getMessage()).contains("stayed unreachable").contains("node " + cluster.node(1).address.hostPort())
@@ -144,13 +145,13 @@ class ReplicatingObjectGatewayFailureTest {
         // The gateway runs on a node that lost its copy: the holder must be a peer, whose silence times out.
         ReplicatingObjectGateway gateway = cluster.gateway(cluster.nodes.indexOf(cluster.at(replicas.get(0))),
                 ReadPolicy.PRIMARY, Duration.ofSeconds(30));
-        gateway.write(OID, 0, block(1), true, false).get(10, TimeUnit.SECONDS);
+        gateway.write(OID, 0, block(1), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
         PeerNodes.Node holder = cluster.at(replicas.get(2));
         holder.ops.hang(true);
         cluster.at(replicas.get(0)).memory.delete(OID);
         cluster.at(replicas.get(1)).memory.delete(OID);
 
-        CompletableFuture<Void> write = gateway.write(OID, 4096, block(2), false, false);
+        CompletableFuture<Void> write = gateway.write(OID, 4096, block(2), WriteMode.EXISTING, false);
         // The first attempt: both answering replicas have lost the object, the holder times out. Not an error yet.
         awaitCondition(() -> cluster.at(replicas.get(0)).ops.answered(ResultCode.NO_OBJ) > 0
                 && cluster.at(replicas.get(1)).ops.answered(ResultCode.NO_OBJ) > 0);
@@ -170,7 +171,7 @@ class ReplicatingObjectGatewayFailureTest {
         List<NodeAddress> replicas = cluster.placement(0).replicas(OID, 3);
         PeerNodes.Node full = cluster.at(replicas.get(1));
         full.memory.setCapacityBytes(0);
-        SheepException e = failure(gateway.write(OID, 0, block(4), true, false));
+        SheepException e = failure(gateway.write(OID, 0, block(4), WriteMode.FRESH, false));
         assertThat(e.result()).isEqualTo(ResultCode.NO_SPACE);
         assertThat(e.getMessage()).contains("node " + full.address.hostPort());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.sheepdog.daemon.proto.SheepTransport;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.ObjectId;
@@ -141,7 +142,7 @@ class ReplicatingObjectGatewayRandomTest {
     private static CompletableFuture<Void> write(ObjectGateway gateway, long oid, int offset, byte[] data,
                                                  boolean create, boolean fua) {
         ByteBuf src = SheepTransport.ALLOCATOR.directBuffer(data.length).writeBytes(data);
-        return gateway.write(oid, offset, src.nioBuffer(), create, fua).whenComplete((v, t) -> src.release());
+        return gateway.write(oid, offset, src.nioBuffer(), create ? WriteMode.FRESH : WriteMode.EXISTING, fua).whenComplete((v, t) -> src.release());
     }
 
     private static CompletableFuture<Void> read(ObjectGateway gateway, long oid, int offset, byte[] expected,

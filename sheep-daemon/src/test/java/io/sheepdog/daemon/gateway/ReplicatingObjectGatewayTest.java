@@ -2,6 +2,7 @@ package io.sheepdog.daemon.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
 import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.ObjectId;
@@ -56,7 +57,7 @@ class ReplicatingObjectGatewayTest {
             byte[] data = new byte[3 * ObjectLayout.BLOCK_SIZE + 17];
             random.nextBytes(data);
             ByteBuffer src = ByteBuffer.wrap(data);
-            gateway.write(oid, 8192, src, true, false).get(10, TimeUnit.SECONDS);
+            gateway.write(oid, 8192, src, WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
             assertThat(src.hasRemaining()).as("a completed write consumed src").isFalse();
 
             List<NodeAddress> replicas = cluster.placement(0).replicas(oid, PeerNodes.copies(ObjectId.vid(oid)));
@@ -100,7 +101,7 @@ class ReplicatingObjectGatewayTest {
         for (long oid : new long[] {withLocal, withoutLocal}) {
             byte[] data = new byte[4096];
             new Random(oid).nextBytes(data);
-            localFirst.write(oid, 0, ByteBuffer.wrap(data), true, false).get(10, TimeUnit.SECONDS);
+            localFirst.write(oid, 0, ByteBuffer.wrap(data), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
             List<NodeAddress> replicas = cluster.placement(0).replicas(oid, 2);
             NodeAddress first = replicas.get(0);
 
@@ -144,7 +145,7 @@ class ReplicatingObjectGatewayTest {
         List<NodeAddress> replicas = cluster.placement(0).replicas(oid, 2);
         byte[] data = new byte[4 * ObjectLayout.BLOCK_SIZE];
         Arrays.fill(data, (byte) 0x5a);
-        gateway.write(oid, 0, ByteBuffer.wrap(data), true, true).get(10, TimeUnit.SECONDS);
+        gateway.write(oid, 0, ByteBuffer.wrap(data), WriteMode.FRESH, true).get(10, TimeUnit.SECONDS);
 
         gateway.zero(oid, ObjectLayout.BLOCK_SIZE, ObjectLayout.BLOCK_SIZE, true, false).get(10, TimeUnit.SECONDS);
         BitSet expected = new BitSet();
@@ -175,10 +176,10 @@ class ReplicatingObjectGatewayTest {
         long oid = ObjectId.data(PeerNodes.VID_3_COPIES, 3);
         byte[] old = new byte[8192];
         Arrays.fill(old, (byte) 1);
-        gateway.write(oid, 0, ByteBuffer.wrap(old), true, false).get(10, TimeUnit.SECONDS);
+        gateway.write(oid, 0, ByteBuffer.wrap(old), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
         byte[] fresh = new byte[4096];
         Arrays.fill(fresh, (byte) 2);
-        gateway.write(oid, 4096, ByteBuffer.wrap(fresh), true, false).get(10, TimeUnit.SECONDS);
+        gateway.write(oid, 4096, ByteBuffer.wrap(fresh), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
         byte[] expected = new byte[8192];
         System.arraycopy(fresh, 0, expected, 4096, 4096);
         for (PeerNodes.Node node : cluster.nodes) {

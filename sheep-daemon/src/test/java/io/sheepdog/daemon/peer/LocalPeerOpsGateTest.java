@@ -2,6 +2,7 @@ package io.sheepdog.daemon.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectInfo;
 import io.sheepdog.store.ObjectStore;
@@ -43,7 +44,7 @@ class LocalPeerOpsGateTest {
             return recovered; // epoch 2: this node is to recover the object first
         });
 
-        CompletableFuture<Void> write = ops.write(2, OID, 0, ByteBuffer.wrap(new byte[] {7}), false, false);
+        CompletableFuture<Void> write = ops.write(2, OID, 0, ByteBuffer.wrap(new byte[] {7}), WriteMode.EXISTING, false);
         assertThat(write).as("a write to a replica still to be recovered").isNotDone();
         assertThat(askedAt).containsExactly(1L, 2L);
 

@@ -17,6 +17,7 @@ import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
 import io.sheepdog.daemon.proto.SheepResponse;
 import io.sheepdog.daemon.proto.SheepTransport;
+import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.testing.FakeSheep;
@@ -82,7 +83,7 @@ class PeerClientTest {
         byte[] data = new byte[3 * ObjectLayout.BLOCK_SIZE];
         Arrays.fill(data, (byte) 0x3c);
         ByteBuffer src = ByteBuffer.wrap(data, 0, data.length);
-        peer.write(4, OID, ObjectLayout.BLOCK_SIZE, src, true, true).get(10, TimeUnit.SECONDS);
+        peer.write(4, OID, ObjectLayout.BLOCK_SIZE, src, WriteMode.FRESH, true).get(10, TimeUnit.SECONDS);
         assertThat(src.position()).as("PeerOps leaves positions alone").isZero();
         assertThat(peer.stat(4, OID).get(10, TimeUnit.SECONDS))
                 .contains(new ObjectInfo(OID, new ObjectVersion(4, 1), data.length));
@@ -114,7 +115,7 @@ class PeerClientTest {
     void aWholeObjectTravelsIntact() throws Exception {
         byte[] data = new byte[ObjectLayout.OBJECT_SIZE];
         new Random(42).nextBytes(data);
-        peer.write(4, OID, 0, ByteBuffer.wrap(data), true, false).get(10, TimeUnit.SECONDS);
+        peer.write(4, OID, 0, ByteBuffer.wrap(data), WriteMode.FRESH, false).get(10, TimeUnit.SECONDS);
         ByteBuffer dst = ByteBuffer.allocateDirect(ObjectLayout.OBJECT_SIZE);
         peer.read(4, OID, 0, dst).get(10, TimeUnit.SECONDS);
         byte[] got = new byte[data.length];
@@ -124,9 +125,9 @@ class PeerClientTest {
 
     @Test
     void anotherEpochIsRefusedAndNothingApplied() throws Exception {
-        assertThat(code(peer.write(3, OID, 0, ByteBuffer.allocate(10), true, false)))
+        assertThat(code(peer.write(3, OID, 0, ByteBuffer.allocate(10), WriteMode.FRESH, false)))
                 .isEqualTo(ResultCode.OLD_NODE_VER);
-        assertThat(code(peer.write(5, OID, 0, ByteBuffer.allocate(10), true, false)))
+        assertThat(code(peer.write(5, OID, 0, ByteBuffer.allocate(10), WriteMode.FRESH, false)))
                 .isEqualTo(ResultCode.NEW_NODE_VER);
         assertThat(code(peer.read(5, OID, 0, ByteBuffer.allocate(10)))).isEqualTo(ResultCode.NEW_NODE_VER);
         assertThat(code(peer.flush(3))).isEqualTo(ResultCode.OLD_NODE_VER);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A VDI service as the daemon wires it, over an in-memory store and the in-process cluster metadata of a
@@ -54,13 +55,22 @@ final class VdiFixture implements AutoCloseable {
 
     /** A second gateway: another VDI service, with its own inode cache, over the same replicas and metadata. */
     VdiService otherGateway() {
-        return newService();
+        return newService(UnaryOperator.identity());
+    }
+
+    /** {@link #otherGateway()} whose object requests go through {@code wrap} of its gateway (to hold some back). */
+    VdiService otherGateway(UnaryOperator<ObjectGateway> wrap) {
+        return newService(wrap);
     }
 
     private VdiService newService() {
+        return newService(UnaryOperator.identity());
+    }
+
+    private VdiService newService(UnaryOperator<ObjectGateway> wrap) {
         OneNodeGateway path = new OneNodeGateway(objects, io, () -> node.metadata().state().epochNumber());
         gateways.add(path);
-        ObjectGateway gateway = path.gateway();
+        ObjectGateway gateway = wrap.apply(path.gateway());
         return new VdiService(node.metadata(), gateway,
                 new KeyedSerializer(), PooledByteBufAllocator.DEFAULT, Clock.systemUTC(),
                 new VdiCopies(node.metadata()), SheepTimings.DEFAULTS.vdi(), SnapshotFreezer.NO_PEERS);
