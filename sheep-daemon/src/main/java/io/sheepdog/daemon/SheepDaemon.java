@@ -124,7 +124,8 @@ public final class SheepDaemon implements AutoCloseable {
             // Dependency order, no setters: recovery reads this node's replicas through the open view; gateways and
             // peers use the view gated by recovery (both share one epoch fence).
             LocalPeerOps replicas = new LocalPeerOps(store.objects(), io, epoch);
-            RecoveryManager recovery = new RecoveryManager(placement, copies, replicas, peers, store.objects(),
+            RecoveryManager recovery = new RecoveryManager(placement, copies,
+                    () -> cluster.metadata().state().retiredVids(), replicas, peers, store.objects(),
                     store.metadata(), () -> serving(cluster), new RecoveryMetrics(meters), gatewayMetrics::repaired,
                     timings.recovery(), Ticker.systemTicker(), Scheduler.of(timer));
             opened.add(recovery);
@@ -136,6 +137,7 @@ public final class SheepDaemon implements AutoCloseable {
             cluster.metadata().addListener((command, result, after) -> {
                 gateway.epochChanged();
                 recovery.epochChanged();
+                recovery.sweepRetired(false);
                 peers.retainOnly(placement.dataNodes());
             });
             // Also on a timer: a status change without a command (a majority regained) may allow a run to start.

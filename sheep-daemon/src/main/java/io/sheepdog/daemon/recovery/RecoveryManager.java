@@ -21,25 +21,30 @@ import io.sheepdog.store.ObjectStore;
 import io.sheepdog.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +66,10 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
     private final Scheduler scheduler;
     private final Placement placement;
     private final IntUnaryOperator copiesOfVdi;
+    private final Supplier<Set<Integer>> retiredVids;
+    /** Whether a sweep is queued or running; how many retired ids the last one saw. */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private volatile int sweptRetired = -1;
     private final LocalPeerOps local;
     private final PeerRouter peers;
     private final ObjectStore store;
@@ -79,6 +88,7 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
     /**
      * @param placement        the current epoch's placement
      * @param copiesOfVdi      the copy count of a VDI id
+     * @param retiredVids      the ids of deleted VDIs, as this node applied them: their objects are garbage
      * @param local            this node's replicas, not held back by any gate (recovery reads itself like any peer)
      * @param connections      connections to the other nodes
      * @param store            this node's store, where recovered copies are installed
@@ -90,12 +100,13 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
      * @param ticker           the time runs are measured in
      * @param scheduler        where the waits run
      */
-    public RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local,
-                           PeerConnections connections, ObjectStore store, MetadataStore metadata,
-                           BooleanSupplier clusterRunning, RecoveryMetrics metrics, LongSupplier repairedReplicas,
-                           RecoveryConfig config, Ticker ticker, Scheduler scheduler) throws StoreException {
-        this(placement, copiesOfVdi, local, connections, store, metadata, clusterRunning, metrics, repairedReplicas,
-                config, ticker, scheduler, Executors.newCachedThreadPool(r -> {
+    public RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, Supplier<Set<Integer>> retiredVids,
+                           LocalPeerOps local, PeerConnections connections, ObjectStore store,
+                           MetadataStore metadata, BooleanSupplier clusterRunning, RecoveryMetrics metrics,
+                           LongSupplier repairedReplicas, RecoveryConfig config, Ticker ticker, Scheduler scheduler)
+            throws StoreException {
+        this(placement, copiesOfVdi, retiredVids, local, connections, store, metadata, clusterRunning, metrics,
+                repairedReplicas, config, ticker, scheduler, Executors.newCachedThreadPool(r -> {
                     Thread th = new Thread(r, "sheep-recovery");
                     th.setDaemon(true);
                     return th;
@@ -103,8 +114,8 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
     }
 
     /** As above, with runs and copy completions on {@code worker} (a test runs them on its own thread). */
-    RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, LocalPeerOps local,
-                    PeerConnections connections, ObjectStore store, MetadataStore metadata,
+    RecoveryManager(Placement placement, IntUnaryOperator copiesOfVdi, Supplier<Set<Integer>> retiredVids,
+                    LocalPeerOps local, PeerConnections connections, ObjectStore store, MetadataStore metadata,
                     BooleanSupplier clusterRunning, RecoveryMetrics metrics, LongSupplier repairedReplicas,
                     RecoveryConfig config, Ticker ticker, Scheduler scheduler, Executor worker)
             throws StoreException {
@@ -115,6 +126,7 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
         this.stopWorker = worker instanceof ExecutorService es ? es::shutdownNow : () -> { };
         this.placement = Objects.requireNonNull(placement, "placement");
         this.copiesOfVdi = Objects.requireNonNull(copiesOfVdi, "copiesOfVdi");
+        this.retiredVids = Objects.requireNonNull(retiredVids, "retiredVids");
         this.local = Objects.requireNonNull(local, "local");
         this.peers = new PeerRouter(placement.self(), local, connections);
         this.store = Objects.requireNonNull(store, "store");
@@ -309,6 +321,57 @@ public final class RecoveryManager implements ObjectGate, AutoCloseable {
 
     void deleteLocal(long oid) throws StoreException {
         store.delete(oid);
+    }
+
+    /** Whether {@code vid} belongs to a deleted VDI: nothing reads its objects, they are never recovered. */
+    boolean retired(int vid) {
+        return retiredVids.get().contains(vid);
+    }
+
+    /**
+     * Removes this node's replicas of deleted VDIs' ids, in the background, if ids were retired since the last sweep
+     * (or {@code always}). What a gateway's reclaim misses ends here: objects of a node that was down during the
+     * delete, and those a crash between the delete's commit and its removals left. Nothing can read them: a retired
+     * id is never given again and no table entry names it. Call it on every applied metadata change; a recovery run
+     * calls it when it is done, for copies it installed from a plan made before an id was retired.
+     */
+    public void sweepRetired(boolean always) {
+        int retired = retiredVids.get().size();
+        if (closed || (!always && retired == sweptRetired) || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                try {
+                    sweptRetired = retired;
+                    int removed = removeRetired();
+                    if (removed > 0) {
+                        LOG.info("removed {} replicas of deleted VDIs", removed);
+                    }
+                } catch (StoreException | RuntimeException e) {
+                    sweptRetired = -1; // try again next time
+                    LOG.warn("sweep of deleted VDIs' replicas failed: {}", e.toString());
+                } finally {
+                    sweeping.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            sweeping.set(false);
+        }
+    }
+
+    private int removeRetired() throws StoreException {
+        Set<Integer> retired = retiredVids.get();
+        List<Long> garbage = new ArrayList<>();
+        store.forEachObject(oid -> {
+            if (retired.contains(ObjectId.vid(oid))) {
+                garbage.add(oid);
+            }
+        });
+        for (long oid : garbage) {
+            store.delete(oid);
+        }
+        return garbage.size();
     }
 
     List<ObjectInfo> localObjects() throws StoreException {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -31,7 +32,10 @@ import java.util.function.IntUnaryOperator;
  * same signs would follow from every replica of the previous epoch losing the object at once; the stale copy
  * would then be lost too.)
  *
- * @param stale this node's replicas that were removed while it was away, to be dropped
+ * <p>Deleted VDIs: an object of a retired VDI id is garbage (nothing reads it, the id is never given again). It is
+ * never recovered, and this node drops its copy ({@link #stale}).
+ *
+ * @param stale this node's replicas that were removed while it was away or belong to deleted VDIs, to be dropped
  */
 record RecoveryPlan(List<Task> tasks, long bytes, List<Long> stale) {
 
@@ -47,12 +51,13 @@ record RecoveryPlan(List<Task> tasks, long bytes, List<Long> stale) {
     }
 
     /**
-     * @param self   this node
-     * @param epoch  the epoch's placement
-     * @param copies the copy count of a VDI id
-     * @param lists  every data node's replicas (this node's included)
+     * @param self    this node
+     * @param epoch   the epoch's placement
+     * @param copies  the copy count of a VDI id
+     * @param retired whether a VDI id belongs to a deleted VDI
+     * @param lists   every data node's replicas (this node's included)
      */
-    static RecoveryPlan compute(NodeId self, Placement.Snapshot epoch, IntUnaryOperator copies,
+    static RecoveryPlan compute(NodeId self, Placement.Snapshot epoch, IntUnaryOperator copies, IntPredicate retired,
                                 Map<NodeAddress, List<ObjectInfo>> lists) {
         Map<Long, Newest> newest = new LinkedHashMap<>();
         Map<Long, ObjectVersion> mine = new HashMap<>();
@@ -79,7 +84,7 @@ record RecoveryPlan(List<Task> tasks, long bytes, List<Long> stale) {
         for (Map.Entry<Long, Newest> e : newest.entrySet()) {
             long oid = e.getKey();
             Newest n = e.getValue();
-            if (removedWhileAway(oid, n, epoch, copies, lists)) {
+            if (retired.test(ObjectId.vid(oid)) || removedWhileAway(oid, n, epoch, copies, lists)) {
                 if (mine.containsKey(oid)) {
                     stale.add(oid);
                 }

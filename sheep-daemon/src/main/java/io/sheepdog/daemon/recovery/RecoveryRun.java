@@ -115,12 +115,13 @@ final class RecoveryRun {
             if (!manager.isCurrent(this)) {
                 return;
             }
-            RecoveryPlan plan = RecoveryPlan.compute(manager.self(), snapshot, manager.copiesOfVdi(), lists);
+            RecoveryPlan plan = RecoveryPlan.compute(manager.self(), snapshot, manager.copiesOfVdi(),
+                    manager::retired, lists);
             // Before anything is served: drop what was removed while this node was away (never resurrect it).
             for (long oid : plan.stale()) {
                 manager.deleteLocal(oid);
-                LOG.info("recovery of epoch {}: object {} was removed while this node was away; dropped",
-                        epoch(), ObjectId.toString(oid));
+                LOG.info("recovery of epoch {}: object {} was removed while this node was away or belongs to a "
+                        + "deleted VDI; dropped", epoch(), ObjectId.toString(oid));
             }
             for (RecoveryPlan.Task t : plan.tasks()) {
                 Copy c = new Copy(t);
@@ -149,6 +150,7 @@ final class RecoveryRun {
                 state = State.DONE;
                 LOG.info("epoch {} recovered by every node; removed {} copies this node no longer owns", epoch(),
                         purged.get());
+                manager.sweepRetired(true); // copies installed from the plan of an id retired meanwhile
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -338,7 +338,15 @@ public final class VdiService implements VdiOps, MetadataListener {
             if (now.isPresent() && !now.get().deleted()) {
                 continue; // live: it reads all it owns
             }
-            int[] owned = map(maps, a);
+            int[] owned;
+            try {
+                owned = map(maps, a);
+            } catch (SheepException e) {
+                if (now.isEmpty() && e.result() == ResultCode.NO_OBJ) {
+                    continue; // a retired id whose replicas every node's sweep removed already
+                }
+                throw e;
+            }
             BitSet read = new BitSet(owned.length);
             for (VdiEntry live : liveDescendants(after, a.vid())) {
                 int[] m = map(maps, live);

@@ -15,6 +15,7 @@ import io.sheepdog.membership.NodeAddress;
 import io.sheepdog.store.memory.MemoryMetadataStore;
 import io.sheepdog.store.memory.MemoryObjectStore;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class RecoveryManagerTimeTest {
         LocalPeerOps replicas = new LocalPeerOps(new MemoryObjectStore(), Runnable::run,
                 () -> time.sleeps().size() >= 3 ? 2 : 1);
         MemoryMetadataStore metadata = new MemoryMetadataStore();
-        try (RecoveryManager manager = new RecoveryManager(new OneNodeGateway.OneNode(() -> 2), vid -> 1, replicas,
+        try (RecoveryManager manager = new RecoveryManager(new OneNodeGateway.OneNode(() -> 2), vid -> 1, Set::of, replicas,
                 new PeerConnections(unused, SheepClientConfig.of(Duration.ofSeconds(30))), new MemoryObjectStore(),
                 metadata, () -> true, new RecoveryMetrics(new SimpleMeterRegistry()), () -> 0,
                 new RecoveryConfig(Duration.ofSeconds(30), PAUSE, Duration.ofMillis(500)), time, time,
@@ -57,6 +58,36 @@ class RecoveryManagerTimeTest {
             assertThat(info.state()).isEqualTo("DONE");
             assertThat(info.epoch()).isEqualTo(2);
             assertThat(info.recoveredEpoch()).isEqualTo(2);
+        }
+    }
+
+    /** The sweep removes exactly this node's replicas of retired ids, inodes included, once per change of the set. */
+    @Test
+    void sweepRemovesTheReplicasOfRetiredIdsOnly() throws Exception {
+        MemoryObjectStore store = new MemoryObjectStore();
+        java.util.concurrent.atomic.AtomicReference<Set<Integer>> retired =
+                new java.util.concurrent.atomic.AtomicReference<>(Set.of());
+        for (int vid : new int[] {5, 6}) {
+            store.write(io.sheepdog.store.ObjectId.inode(vid), 0, java.nio.ByteBuffer.wrap(new byte[] {1}), 1,
+                    false);
+            store.write(io.sheepdog.store.ObjectId.data(vid, 3), 0, java.nio.ByteBuffer.wrap(new byte[] {1}), 1,
+                    false);
+        }
+        LocalPeerOps replicas = new LocalPeerOps(store, Runnable::run, () -> 2);
+        try (RecoveryManager manager = new RecoveryManager(new OneNodeGateway.OneNode(() -> 2), vid -> 1,
+                retired::get, replicas, new PeerConnections(unused, SheepClientConfig.of(Duration.ofSeconds(30))),
+                store, new MemoryMetadataStore(), () -> true, new RecoveryMetrics(new SimpleMeterRegistry()),
+                () -> 0, new RecoveryConfig(Duration.ofSeconds(30), PAUSE, Duration.ofMillis(500)), time, time,
+                Runnable::run)) {
+            manager.sweepRetired(false);
+            assertThat(store.stats().objectCount()).isEqualTo(4);
+
+            retired.set(Set.of(5));
+            manager.sweepRetired(false);
+            java.util.List<Long> left = new java.util.ArrayList<>();
+            store.forEachObject(left::add);
+            assertThat(left).containsExactlyInAnyOrder(io.sheepdog.store.ObjectId.inode(6),
+                    io.sheepdog.store.ObjectId.data(6, 3));
         }
     }
 }

@@ -43,7 +43,7 @@ class RecoveryPlanTest {
         lists.get(others.get(0)).add(new ObjectInfo(oid, new ObjectVersion(5, 2), 300));
         lists.get(notOwner).add(new ObjectInfo(oid, new ObjectVersion(5, 2), 300)); // a leftover, as new
 
-        RecoveryPlan plan = RecoveryPlan.compute(self.id(), epoch, COPIES_OF, lists);
+        RecoveryPlan plan = RecoveryPlan.compute(self.id(), epoch, COPIES_OF, vid -> false, lists);
 
         assertThat(plan.tasks()).singleElement().satisfies(t -> {
             assertThat(t.oid()).isEqualTo(oid);
@@ -70,7 +70,29 @@ class RecoveryPlanTest {
             lists.get(n).add(new ObjectInfo(notMine, new ObjectVersion(5, 1), 10));
         }
 
-        assertThat(RecoveryPlan.compute(self.id(), epoch, COPIES_OF, lists).tasks()).isEmpty();
+        assertThat(RecoveryPlan.compute(self.id(), epoch, COPIES_OF, vid -> false, lists).tasks()).isEmpty();
+    }
+
+    @Test
+    void objectsOfDeletedVdisAreNeverRecoveredAndDroppedHere() {
+        NodeAddress self = nodes.get(0);
+        long mine = ownedBy(self, true, 0);
+        Map<NodeAddress, List<ObjectInfo>> lists = emptyLists();
+        lists.get(self).add(new ObjectInfo(mine, new ObjectVersion(5, 1), 10)); // older here: would be recovered
+        for (NodeAddress n : ring.placement(mine, COPIES)) {
+            if (!n.equals(self)) {
+                lists.get(n).add(new ObjectInfo(mine, new ObjectVersion(5, 7), 10));
+            }
+        }
+        int vid = ObjectId.vid(mine);
+
+        RecoveryPlan kept = RecoveryPlan.compute(self.id(), epoch, COPIES_OF, v -> false, lists);
+        RecoveryPlan retired = RecoveryPlan.compute(self.id(), epoch, COPIES_OF, v -> v == vid, lists);
+
+        assertThat(kept.tasks()).extracting(RecoveryPlan.Task::oid).containsExactly(mine);
+        assertThat(kept.stale()).isEmpty();
+        assertThat(retired.tasks()).isEmpty();
+        assertThat(retired.stale()).containsExactly(mine);
     }
 
     /**
@@ -94,7 +116,7 @@ class RecoveryPlanTest {
             }
         }
 
-        RecoveryPlan plan = RecoveryPlan.compute(self.id(), epoch, COPIES_OF, lists);
+        RecoveryPlan plan = RecoveryPlan.compute(self.id(), epoch, COPIES_OF, vid -> false, lists);
 
         Map<Long, ObjectVersion> newest = new HashMap<>();
         Map<Long, ObjectVersion> here = new HashMap<>();
@@ -147,15 +169,15 @@ class RecoveryPlanTest {
         NodeAddress holder = before.placement(kept, COPIES).get(0);
         lists.get(holder).add(new ObjectInfo(kept, new ObjectVersion(3, 1), 100));
 
-        RecoveryPlan mine = RecoveryPlan.compute(away.id(), now, COPIES_OF, lists);
+        RecoveryPlan mine = RecoveryPlan.compute(away.id(), now, COPIES_OF, vid -> false, lists);
         assertThat(mine.stale()).containsExactly(removed);
         assertThat(mine.tasks()).extracting(RecoveryPlan.Task::oid).doesNotContain(removed);
         for (NodeAddress n : stayed) {
-            RecoveryPlan theirs = RecoveryPlan.compute(n.id(), now, COPIES_OF, lists);
+            RecoveryPlan theirs = RecoveryPlan.compute(n.id(), now, COPIES_OF, vid -> false, lists);
             assertThat(theirs.tasks()).extracting(RecoveryPlan.Task::oid).as("node %s", n).doesNotContain(removed);
             assertThat(theirs.stale()).isEmpty();
         }
-        assertThat(RecoveryPlan.compute(away.id(), epoch, COPIES_OF, lists).stale())
+        assertThat(RecoveryPlan.compute(away.id(), epoch, COPIES_OF, vid -> false, lists).stale())
                 .as("without the previous epoch nothing is called removed").isEmpty();
     }
 
