@@ -146,6 +146,12 @@ public final class SheepDaemon implements AutoCloseable {
             VdiService vdis = new VdiService(cluster.metadata(), gateway, new KeyedSerializer(),
                     PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies, timings.vdi(),
                     new PeerSnapshotFreezer(cluster.membership(), peers));
+            long sweep = timings.reclaimSweep().toMillis();
+            timer.scheduleWithFixedDelay(() -> {
+                if (cluster.isMetadataLeader()) {
+                    vdis.reclaimHidden();
+                }
+            }, sweep, sweep, TimeUnit.MILLISECONDS);
             NodeStatsBoard stats = new NodeStatsBoard(cluster.membership(), store.objects(), timer,
                     timings.statsPeriod());
             opened.add(stats);

@@ -59,6 +59,8 @@ import java.time.Duration;
  * @param snapshotFreeze     10 s: how long a snapshot waits for every node to stop writing to the VDI (the writes in
  *                           flight finish); a node lets writes in again after three times that if the snapshot
  *                           never comes (its maker died)
+ * @param reclaimSweep       10 min: how often the metadata leader frees the objects of deleted snapshots that nothing
+ *                           reads any more, which a crash between a delete's commit and its removals left behind
  */
 public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Duration retryFirstBackoff,
                            Duration retryMaxBackoff, Duration recoveryRetryPause, Duration recoveryPoll,
@@ -66,7 +68,8 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
                            Duration inodeLoadWait, Duration vdiAdminStepWait, Duration statsPeriod,
                            Duration shutdownAnswerWait, Duration shutdownLeaderWait, Duration shutdownPoll,
                            Duration serverShutdown, Duration nbdShutdown, Duration peerClose,
-                           Duration peerLoopShutdown, Duration storeDrain, Duration snapshotFreeze) {
+                           Duration peerLoopShutdown, Duration storeDrain, Duration snapshotFreeze,
+                           Duration reclaimSweep) {
 
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -92,7 +95,8 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
             SheepClientConfig.DEFAULT_CLOSE_TIMEOUT,        // peerClose
             Duration.ofSeconds(2),                          // peerLoopShutdown
             Duration.ofSeconds(30),                         // storeDrain
-            Duration.ofSeconds(10));                        // snapshotFreeze
+            Duration.ofSeconds(10),                         // snapshotFreeze
+            Duration.ofMinutes(10));                        // reclaimSweep
 
     public SheepTimings {
         positive("peerTimeout", peerTimeout);
@@ -116,6 +120,7 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
         positive("peerClose", peerClose);
         positive("peerLoopShutdown", peerLoopShutdown);
         positive("storeDrain", storeDrain);
+        positive("reclaimSweep", reclaimSweep);
         // Accessors read fields, which a compact constructor has not assigned yet: check the relations on the values.
         new EpochRetryConfig(gatewayTimeout, retryFirstBackoff, retryMaxBackoff);
         checkArgument(gatewayTimeout.compareTo(peerTimeout) > 0, "the gateway timeout (%s) must be longer than the "

@@ -34,7 +34,7 @@ class PackageLayeringTest {
             "peer", Set.of("api", "proto", "client"),
             "gateway", Set.of("api", "proto", "peer"),
             "recovery", Set.of("api", "peer"),
-            "vdi", Set.of("api", "gateway"),
+            "vdi", Set.of("api", "proto", "gateway"), // proto: WriteMode, part of the gateway's write
             "cluster", Set.of("api", "peer", "recovery", "vdi"),
             "server", Set.of("api", "proto", "peer"),
             "nbd", Set.of("api", "vdi"));

@@ -101,6 +101,19 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     /**
+     * Frees, in the background, the objects of every deleted snapshot kept for the VDIs made from it that none of
+     * them reads any more: what a crash between a delete's commit and its removals (or a lost background reclaim)
+     * left. The metadata leader calls it every {@code reclaimSweep}; any node may, the removals are idempotent.
+     */
+    public void reclaimHidden() {
+        for (VdiEntry e : metadata.state().vdis().values()) {
+            if (e.deleted()) {
+                ancestorUnmapped(e.vid());
+            }
+        }
+    }
+
+    /**
      * A map entry stopped pointing at an object of {@code ownerVid}. If that VDI is a deleted snapshot kept for the
      * VDIs made from it, the object may be read by nothing now: its reclaim runs again in the background (once for
      * any number of hints that arrive meanwhile).

@@ -9,6 +9,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.util.ArrayList;
@@ -90,6 +91,35 @@ class VdiServiceTest {
         fx.service.delete("alice");
         assertThat(objects()).as("nothing reads anything").isEmpty();
         assertThat(fx.service.list()).isEmpty();
+    }
+
+    /**
+     * A delete whose gateway crashed right after the commit leaves the objects it should have freed; the leader's
+     * periodic {@link VdiService#reclaimHidden} frees them, and only them.
+     */
+    @Test
+    void theReclaimSweepFreesWhatACrashAfterADeleteLeft() throws Exception {
+        fx = new VdiFixture(true);
+        int obj = ObjectLayout.OBJECT_SIZE;
+        int a1 = fx.service.create("alice", 2L * obj, 0).vid();
+        write(a1, 0, new byte[] {1});
+        write(a1, obj, new byte[] {1});
+        fx.service.snapshot("alice", "one");
+        int a2 = fx.service.lookup("alice").vid();
+        write(a2, 0, new byte[] {2});                                 // a2 owns 0, reads a1's 1
+        // The commit alone, as if the deleting gateway died before its removals.
+        fx.node.metadata().deleteVdi("alice", a1).get(10, TimeUnit.SECONDS);
+        assertThat(objects()).as("nothing freed yet").containsExactlyInAnyOrder(inodes(a1, a2, data(a1, 0, 1),
+                data(a2, 0)));
+
+        fx.service.reclaimHidden();
+        Poll.until("a1's object 0 freed", java.time.Duration.ofSeconds(10), whyNot -> {
+            List<Long> now = objects();
+            whyNot.append(now.stream().map(ObjectId::toString).toList());
+            return now.contains(ObjectId.data(a1, 0)) ? java.util.Optional.empty() : java.util.Optional.of(now);
+        });
+        assertThat(objects()).as("a1 stays hidden with what a2 reads").containsExactlyInAnyOrder(inodes(a1, a2,
+                data(a1, 1), data(a2, 0)));
     }
 
     private List<Long> objects() throws Exception {
