@@ -34,7 +34,7 @@ class SnapshotDiffIT {
     /** The python3-libnbd example of docs/architecture.md: applies the changed extents of URI onto FILE. */
     static final String READ_CHANGED = """
             import nbd, sys
-            uri, context, path = sys.argv[1:4]
+            uri, context, path = sys.argv[1:4]      # nbd://host:10809/alice@tue sheepdog:diff:mon mon.raw
             h = nbd.NBD()
             h.add_meta_context(context)
             h.connect_uri(uri)
