@@ -50,6 +50,17 @@ public interface BlockDevice {
      */
     CompletableFuture<List<Extent>> blockStatus(long offset, long length);
 
+    /**
+     * The status of {@code [offset, offset+length)} in metadata context {@code context}, one of the names the
+     * export's {@link ExportProvider#metaContexts()} offered and the client selected; the extents follow the rules of
+     * {@link #blockStatus(long, long)}, and their flags mean what that context defines. A device offering no such
+     * context fails EINVAL (the default).
+     */
+    default CompletableFuture<List<Extent>> blockStatus(String context, long offset, long length) {
+        return CompletableFuture.failedFuture(new BlockDeviceException(NbdError.EINVAL,
+                "export offers no metadata context " + context));
+    }
+
     /** The connection using this device closed; release what was opened for it. */
     default void close() {
     }

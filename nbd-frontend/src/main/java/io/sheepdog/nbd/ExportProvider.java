@@ -12,6 +12,11 @@ public interface ExportProvider {
     /** The exports for NBD_OPT_LIST. */
     List<ExportDescription> list();
 
+    /** The metadata contexts the exports offer besides base:allocation; none unless overridden. */
+    default MetaContextSource metaContexts() {
+        return MetaContextSource.NONE;
+    }
+
     /**
      * An export's name and description.
      *

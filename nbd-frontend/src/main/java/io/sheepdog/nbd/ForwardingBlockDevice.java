@@ -67,6 +67,11 @@ public abstract class ForwardingBlockDevice implements BlockDevice {
     }
 
     @Override
+    public CompletableFuture<List<Extent>> blockStatus(String context, long offset, long length) {
+        return device.blockStatus(context, offset, length);
+    }
+
+    @Override
     public void close() {
         device.close();
     }

@@ -3,6 +3,7 @@ package io.sheepdog.nbd.memory;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.ExportProvider;
 import io.sheepdog.nbd.ForwardingBlockDevice;
+import io.sheepdog.nbd.MetaContextSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class MemoryExportProvider implements ExportProvider {
 
     private final Map<String, Entry> exports = new LinkedHashMap<>();
     private final AtomicInteger openDevices = new AtomicInteger();
+    private volatile MetaContextSource metaContexts = MetaContextSource.NONE;
 
     private record Entry(String description, BlockDevice device) {
     }
@@ -47,6 +49,20 @@ public final class MemoryExportProvider implements ExportProvider {
         List<ExportDescription> list = new ArrayList<>(exports.size());
         exports.forEach((name, entry) -> list.add(new ExportDescription(name, entry.description())));
         return list;
+    }
+
+    /**
+     * Offers {@code source}'s metadata contexts besides base:allocation; their block status comes from the devices'
+     * {@link BlockDevice#blockStatus(String, long, long)}.
+     */
+    public MemoryExportProvider metaContexts(MetaContextSource source) {
+        this.metaContexts = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    @Override
+    public MetaContextSource metaContexts() {
+        return metaContexts;
     }
 
     /** Devices opened and not yet closed: the connections currently using (or negotiating) an export. */

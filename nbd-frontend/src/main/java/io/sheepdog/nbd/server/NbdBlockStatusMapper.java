@@ -45,7 +45,7 @@ final class NbdBlockStatusMapper {
             }
             if (reqOne) {
                 long length = Math.min(Math.min(remaining, requestLength), MAX_DESCRIPTOR_LENGTH);
-                return List.of(new Extent(length, e.hole(), e.zero()));
+                return List.of(new Extent(length, e.flags()));
             }
             while (remaining > 0 && covered < requestLength) {
                 int last = out.size() - 1;
@@ -53,10 +53,10 @@ final class NbdBlockStatusMapper {
                 if (last >= 0 && out.get(last).flags() == e.flags()
                         && out.get(last).length() < MAX_DESCRIPTOR_LENGTH) {
                     added = Math.min(remaining, MAX_DESCRIPTOR_LENGTH - out.get(last).length());
-                    out.set(last, new Extent(out.get(last).length() + added, e.hole(), e.zero()));
+                    out.set(last, new Extent(out.get(last).length() + added, e.flags()));
                 } else if (out.size() < maxDescriptors) {
                     added = Math.min(remaining, MAX_DESCRIPTOR_LENGTH);
-                    out.add(new Extent(added, e.hole(), e.zero()));
+                    out.add(new Extent(added, e.flags()));
                 } else {
                     return out;
                 }

@@ -18,6 +18,7 @@ import io.sheepdog.nbd.codec.NbdOptionRequest;
 import io.sheepdog.nbd.codec.NbdReplyEncoder;
 import io.sheepdog.nbd.codec.NbdRequestDecoder;
 import io.sheepdog.nbd.codec.NbdServerGreeting;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * NBD_OPT_GO succeeds replaces the handshake stages with the transmission stages.
  *
  * <p>Supported: EXPORT_NAME, ABORT, LIST, INFO, GO (NBD_INFO_EXPORT, NAME, DESCRIPTION, BLOCK_SIZE),
- * STRUCTURED_REPLY, LIST_META_CONTEXT and SET_META_CONTEXT (base:allocation). STARTTLS is refused by policy
+ * STRUCTURED_REPLY, LIST_META_CONTEXT and SET_META_CONTEXT (base:allocation and the provider's
+ * {@link io.sheepdog.nbd.MetaContextSource contexts}). STARTTLS is refused by policy
  * (NOTLS mode); every other option gets NBD_REP_ERR_UNSUP.
  */
 final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -38,13 +40,14 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private final NbdServerConfig config;
     private final ExportProvider exports;
-    private final NbdMetaContexts metaContexts = new NbdMetaContexts();
+    private final NbdMetaContexts metaContexts;
     private boolean noZeroes;
     private boolean structuredReplies;
 
     NbdHandshakeHandler(NbdServerConfig config, ExportProvider exports) {
         this.config = config;
         this.exports = exports;
+        this.metaContexts = new NbdMetaContexts(exports.metaContexts());
     }
 
     @Override
@@ -184,7 +187,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void enterTransmission(ChannelHandlerContext ctx, String name, BlockDevice device, int flags) {
         NbdSession session = new NbdSession(name, device, flags, structuredReplies,
-                structuredReplies && metaContexts.baseAllocationSelectedFor(name), config.maxPayload());
+                structuredReplies ? metaContexts.selectedFor(name) : List.of(), config.maxPayload());
         LOG.debug("{} entering transmission: {}", ctx.channel(), session);
         // Order matters: the new handler must be in place before the old decoder is removed, because removing it
         // forwards any bytes it has buffered (requests sent right after the option) to the new decoder.

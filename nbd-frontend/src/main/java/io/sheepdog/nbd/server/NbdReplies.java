@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Chooses between simple replies and structured reply chunks (proto.md "Structured reply chunk message"). With
  * structured replies, a read is one NBD_REPLY_TYPE_OFFSET_DATA chunk flagged DONE (a single content chunk, which
- * also satisfies NBD_CMD_FLAG_DF), errors are NBD_REPLY_TYPE_ERROR chunks with a message, and other successes are
- * simple replies, which the spec allows for replies without payload.
+ * also satisfies NBD_CMD_FLAG_DF), errors are NBD_REPLY_TYPE_ERROR chunks with a message, a block status is one
+ * NBD_REPLY_TYPE_BLOCK_STATUS chunk per selected metadata context, and other successes are simple replies, which the
+ * spec allows for replies without payload.
  */
 final class NbdReplies {
 
@@ -45,9 +46,11 @@ final class NbdReplies {
                 : new NbdReply.Simple(cookie, error.code());
     }
 
-    /** The base:allocation block status chunk. */
-    NbdReply blockStatus(long cookie, List<Extent> descriptors) {
-        return new NbdReply.BlockStatus(cookie, NbdProtocol.REPLY_FLAG_DONE, NbdSession.BASE_ALLOCATION_CONTEXT_ID,
-                descriptors);
+    /**
+     * One metadata context's block status chunk (a reply has one per selected context, proto.md
+     * "NBD_CMD_BLOCK_STATUS"); the {@code last} one is flagged DONE.
+     */
+    NbdReply blockStatus(long cookie, int contextId, List<Extent> descriptors, boolean last) {
+        return new NbdReply.BlockStatus(cookie, last ? NbdProtocol.REPLY_FLAG_DONE : 0, contextId, descriptors);
     }
 }

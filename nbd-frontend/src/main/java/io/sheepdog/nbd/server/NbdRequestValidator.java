@@ -14,7 +14,7 @@ import java.util.Optional;
  *   <li>WRITE, TRIM or WRITE_ZEROES on a read-only export: EPERM;</li>
  *   <li>past the end of the export: ENOSPC for WRITE and WRITE_ZEROES, EINVAL otherwise;</li>
  *   <li>READ longer than the maximum payload: EOVERFLOW with structured replies, EINVAL with simple ones;</li>
- *   <li>BLOCK_STATUS without a negotiated base:allocation context, or of length zero: EINVAL.</li>
+ *   <li>BLOCK_STATUS without a negotiated metadata context, or of length zero: EINVAL.</li>
  * </ul>
  * The advertised minimum block size is 1, so there is no alignment to check.
  */
@@ -29,7 +29,7 @@ final class NbdRequestValidator {
     private final boolean fuaAdvertised;
     private final boolean dfAdvertised;
     private final boolean structuredReplies;
-    private final boolean baseAllocation;
+    private final boolean metaContexts;
     private final int maxPayload;
 
     NbdRequestValidator(NbdSession session) {
@@ -39,7 +39,7 @@ final class NbdRequestValidator {
         this.fuaAdvertised = (flags & NbdTransmissionFlag.SEND_FUA.mask()) != 0;
         this.dfAdvertised = (flags & NbdTransmissionFlag.SEND_DF.mask()) != 0;
         this.structuredReplies = session.structuredReplies();
-        this.baseAllocation = session.baseAllocation();
+        this.metaContexts = !session.metaContexts().isEmpty();
         this.maxPayload = session.maxPayload();
     }
 
@@ -62,7 +62,7 @@ final class NbdRequestValidator {
             return reject(NbdError.EPERM, "export is read-only");
         }
         if (request instanceof NbdRequest.BlockStatus) {
-            if (!baseAllocation) {
+            if (!metaContexts) {
                 return reject(NbdError.EINVAL, "no metadata context was negotiated");
             }
             if (request.length() == 0) {

@@ -10,11 +10,14 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.BlockDeviceException;
+import io.sheepdog.nbd.Extent;
 import io.sheepdog.nbd.NbdError;
 import io.sheepdog.nbd.codec.NbdCommandFlag;
 import io.sheepdog.nbd.codec.NbdProtocol;
 import io.sheepdog.nbd.codec.NbdReply;
 import io.sheepdog.nbd.codec.NbdRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -119,24 +122,25 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     private void dispatch(ChannelHandlerContext ctx, NbdRequest request) {
         inFlight.incrementAndGet();
         updateReading(ctx);
-        CompletableFuture<NbdReply> future;
+        CompletableFuture<List<NbdReply>> future;
         try {
-            future = execute(request);
+            future = request instanceof NbdRequest.BlockStatus status ? blockStatus(status)
+                    : execute(request).thenApply(List::of);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e); // a device that throws instead of failing its future
         }
         EventExecutor loop = ctx.executor();
-        future.whenComplete((reply, error) -> {
+        future.whenComplete((chunks, error) -> {
             if (loop.inEventLoop()) {
-                complete(ctx, request, reply, error);
+                complete(ctx, request, chunks, error);
                 return;
             }
             try {
-                loop.execute(() -> complete(ctx, request, reply, error));
+                loop.execute(() -> complete(ctx, request, chunks, error));
             } catch (RejectedExecutionException e) {
                 // the event loop has terminated (server shut down), so the connection is gone: free the buffers
                 // and close the device after the last straggler
-                ReferenceCountUtil.release(reply);
+                release(chunks);
                 ReferenceCountUtil.release(request);
                 if (inFlight.decrementAndGet() == 0) {
                     closeDevice();
@@ -168,17 +172,33 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
             }
             return device.writeZeroes(zeroes.offset(), zeroes.length(), zeroes.has(NbdCommandFlag.NO_HOLE), fua)
                     .thenApply(v -> replies.ok(cookie));
-        } else if (request instanceof NbdRequest.BlockStatus status) {
-            long bytesToEnd = device.size() - status.offset();
-            boolean reqOne = status.has(NbdCommandFlag.REQ_ONE);
-            return device.blockStatus(status.offset(), status.length())
-                    .thenApply(extents -> replies.blockStatus(cookie, NbdBlockStatusMapper.map(extents,
-                            status.length(), bytesToEnd, reqOne, maxDescriptors)));
         } else if (request instanceof NbdRequest.Cache) {
             // a hint with no required effect; the device has no cache to warm
             return CompletableFuture.completedFuture(replies.ok(cookie));
         }
         throw new IllegalStateException("request passed validation but has no handler: " + request);
+    }
+
+    /**
+     * One BLOCK_STATUS chunk per selected context, in the order of the session's contexts, the last flagged DONE;
+     * sent only when every context has answered, so a failure in any is one error chunk and nothing else.
+     */
+    private CompletableFuture<List<NbdReply>> blockStatus(NbdRequest.BlockStatus status) {
+        long bytesToEnd = device.size() - status.offset();
+        boolean reqOne = status.has(NbdCommandFlag.REQ_ONE);
+        List<NbdSession.MetaContext> contexts = session.metaContexts();
+        List<CompletableFuture<NbdReply>> chunks = new ArrayList<>(contexts.size());
+        for (int i = 0; i < contexts.size(); i++) {
+            NbdSession.MetaContext context = contexts.get(i);
+            boolean last = i == contexts.size() - 1;
+            CompletableFuture<List<Extent>> extents = context.isBaseAllocation()
+                    ? device.blockStatus(status.offset(), status.length())
+                    : device.blockStatus(context.name(), status.offset(), status.length());
+            chunks.add(extents.thenApply(e -> replies.blockStatus(status.cookie(), context.id(),
+                    NbdBlockStatusMapper.map(e, status.length(), bytesToEnd, reqOne, maxDescriptors), last)));
+        }
+        return CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> chunks.stream().map(CompletableFuture::join).toList());
     }
 
     private CompletableFuture<NbdReply> read(NbdRequest.Read read) {
@@ -197,10 +217,10 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void complete(ChannelHandlerContext ctx, NbdRequest request, NbdReply reply, Throwable error) {
+    private void complete(ChannelHandlerContext ctx, NbdRequest request, List<NbdReply> chunks, Throwable error) {
         inFlight.decrementAndGet();
         ReferenceCountUtil.release(request); // frees a WRITE's payload; the device is done with it
-        NbdReply answer = reply;
+        List<NbdReply> answer = chunks;
         if (error != null) {
             Throwable cause = NbdErrors.unwrap(error);
             NbdError code = NbdErrors.errorOf(cause);
@@ -209,20 +229,29 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
             } else {
                 LOG.warn("{} {} failed unexpectedly; answering EIO", ctx.channel(), request, cause);
             }
-            answer = replies.error(request.cookie(), code, String.valueOf(cause.getMessage()));
+            answer = List.of(replies.error(request.cookie(), code, String.valueOf(cause.getMessage())));
         }
         if (inactive) {
-            ReferenceCountUtil.release(answer);
+            release(answer);
             maybeCloseDevice();
             return;
         }
-        write(ctx, answer);
+        for (int i = 0; i < answer.size() - 1; i++) {
+            ctx.write(answer.get(i)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+        write(ctx, answer.get(answer.size() - 1));
         if (disconnecting) {
             if (inFlight.get() == 0) {
                 closeAfterReplies(ctx);
             }
         } else {
             updateReading(ctx);
+        }
+    }
+
+    private static void release(List<NbdReply> chunks) {
+        if (chunks != null) {
+            chunks.forEach(ReferenceCountUtil::release);
         }
     }
 

@@ -13,10 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.sheepdog.nbd.BlockDevice;
+import io.sheepdog.nbd.Extent;
+import io.sheepdog.nbd.ForwardingBlockDevice;
+import io.sheepdog.nbd.MetaContextSource;
 import io.sheepdog.nbd.memory.MemoryBlockDevice;
 import io.sheepdog.nbd.memory.MemoryExportProvider;
 import io.sheepdog.nbd.testutil.Channels;
 import io.sheepdog.nbd.testutil.Wire;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +89,38 @@ class NbdHandshakeHandlerTest {
 
     private static byte[] errorReply(int option, long type, String message) {
         return optionReply(option, type, bytes().str(message).array());
+    }
+
+    /** NBD_REP_META_CONTEXT. */
+    private static byte[] context(int option, int id, String name) {
+        return optionReply(option, 4, bytes().u32(id).str(name).array());
+    }
+
+    /** Offers x-test:diff: and x-test:diff:a on export "disk" only, with "x-test:" as their wildcard. */
+    private static final MetaContextSource DIFFS = (export, query) -> {
+        List<String> all = List.of("x-test:diff:", "x-test:diff:a");
+        if (!export.equals("disk")) {
+            return List.of();
+        }
+        if (query.isEmpty() || query.equals("x-test:")) {
+            return all;
+        }
+        return all.contains(query) ? List.of(query) : List.of();
+    };
+
+    /** Answers x-test:diff:a with its first 4 KiB changed (flag 1) and the rest not, and nothing else. */
+    private static final class DiffDevice extends ForwardingBlockDevice {
+        DiffDevice(BlockDevice device) {
+            super(device);
+        }
+
+        @Override
+        public CompletableFuture<List<Extent>> blockStatus(String context, long offset, long length) {
+            if (!context.equals("x-test:diff:a")) {
+                return super.blockStatus(context, offset, length);
+            }
+            return CompletableFuture.completedFuture(List.of(new Extent(4096, 1), new Extent(SIZE, 0)));
+        }
     }
 
     @Test
@@ -187,6 +225,57 @@ class NbdHandshakeHandlerTest {
         send(option(10, metaData("disk", "qemu:x", "base:allocation")));
         assertThat(reply()).isEqualTo(concat(optionReply(10, 4, concat(bytes().u32(1).array(), baseAllocation)),
                 ack(10)));
+    }
+
+    @Test
+    void listAsksTheProviderForEveryQueryOutsideBase() {
+        exports.metaContexts(DIFFS);
+        negotiate(3);
+        send(option(8, NOTHING));
+        assertThat(reply()).isEqualTo(ack(8));
+        send(option(9, metaData("disk")), option(9, metaData("disk", "x-test:")),
+                option(9, metaData("disk", "x-test:diff:a", "x-test:diff:zz", "base:", "x-test:diff:a")),
+                option(9, metaData("other", "x-test:", "x-test:diff:")));
+        assertThat(reply()).isEqualTo(concat(
+                context(9, 0, "base:allocation"), context(9, 0, "x-test:diff:"), context(9, 0, "x-test:diff:a"),
+                ack(9),
+                context(9, 0, "x-test:diff:"), context(9, 0, "x-test:diff:a"), ack(9),
+                context(9, 0, "x-test:diff:a"), context(9, 0, "base:allocation"), ack(9),
+                ack(9)));
+    }
+
+    @Test
+    void setSelectsBaseAllocationAndAProviderContextWithTheirOwnIdsAndOmitsUnknownOnes() {
+        exports.metaContexts(DIFFS).add("disk", "the disk", new DiffDevice(device));
+        negotiate(3);
+        send(option(8, NOTHING));
+        reply();
+        send(option(10, metaData("disk", "x-test:diff:a", "x-test:nope", "x-test:", "base:allocation",
+                "x-test:diff:a")));
+        assertThat(reply()).as("a wildcard selects nothing; base:allocation comes first")
+                .isEqualTo(concat(context(10, 1, "base:allocation"), context(10, 2, "x-test:diff:a"), ack(10)));
+        send(option(7, infoData("disk")));
+        assertThat(reply()).endsWith(ack(7));
+        send(request(0, 7, 1, 0, 8192));
+        assertThat(reply()).isEqualTo(concat(
+                chunk(0, 5, 1, bytes().u32(1).u32(8192).u32(3).array()),
+                chunk(1, 5, 1, bytes().u32(2).u32(4096).u32(1).u32(SIZE - 4096).u32(0).array())));
+    }
+
+    @Test
+    void aLaterSetReplacesTheSelectionAndOnlyKnownContextsCount() {
+        exports.metaContexts(DIFFS).add("disk", "the disk", new DiffDevice(device));
+        negotiate(3);
+        send(option(8, NOTHING), option(10, metaData("disk", "base:allocation", "x-test:diff:a")));
+        reply();
+        send(option(10, metaData("disk", "x-test:diff:zz")));
+        assertThat(reply()).as("an unknown context alone selects nothing").isEqualTo(ack(10));
+        send(option(10, metaData("disk", "x-test:diff:a")));
+        assertThat(reply()).isEqualTo(concat(context(10, 2, "x-test:diff:a"), ack(10)));
+        send(option(7, infoData("disk")));
+        reply();
+        send(request(0, 7, 1, 0, 4096));
+        assertThat(reply()).isEqualTo(chunk(1, 5, 1, bytes().u32(2).u32(4096).u32(1).array()));
     }
 
     @Test

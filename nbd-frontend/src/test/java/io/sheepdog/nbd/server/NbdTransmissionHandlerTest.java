@@ -40,9 +40,14 @@ class NbdTransmissionHandlerTest {
     private EmbeddedChannel channel;
 
     private void open(boolean structured, boolean readOnly, boolean baseAllocation, int maxInFlight) {
+        open(structured, readOnly, baseAllocation ? List.of(NbdSession.MetaContext.BASE_ALLOCATION) : List.of(),
+                maxInFlight);
+    }
+
+    private void open(boolean structured, boolean readOnly, List<NbdSession.MetaContext> contexts, int maxInFlight) {
         device = new ScriptedDevice(SIZE, readOnly);
         int flags = NbdExportFlags.of(device, structured);
-        NbdSession session = new NbdSession("test", device, flags, structured, baseAllocation, MAX_PAYLOAD);
+        NbdSession session = new NbdSession("test", device, flags, structured, contexts, MAX_PAYLOAD);
         channel = new EmbeddedChannel(new NbdRequestDecoder(MAX_PAYLOAD), new NbdReplyEncoder(),
                 new NbdTransmissionHandler(session, maxInFlight));
     }
@@ -226,6 +231,50 @@ class NbdTransmissionHandlerTest {
         assertThat(Channels.drainOutbound(channel)).isEqualTo(concat(
                 chunk(1, 5, 1, bytes().u32(1).u32(1000).u32(3).array()),
                 chunk(1, 5, 2, bytes().u32(1).u32(4096).u32(0).u32(4096).u32(3).array())));
+    }
+
+    @Test
+    void blockStatusIsOneChunkPerSelectedContextInSessionOrderTheLastFlaggedDone() {
+        open(true, false, List.of(NbdSession.MetaContext.BASE_ALLOCATION,
+                new NbdSession.MetaContext(2, "x-test:diff:a")), 16);
+        send(request(0, STATUS, 1, 4096, 3 * 4096));
+        assertThat(device.calls).extracting(c -> c.op() + " " + c.offset() + " " + c.length())
+                .containsExactly("status 4096 12288", "status x-test:diff:a 4096 12288");
+        // the second context answers first: nothing leaves until both have
+        device.call(1).future().complete(ScriptedDevice.extents(new Extent(4096, 1), new Extent(4096, 1),
+                new Extent(1 << 20, 0)));
+        assertThat(Channels.drainOutbound(channel)).isEmpty();
+        device.call(0).future().complete(ScriptedDevice.extents(new Extent(65536, true, true)));
+        assertThat(Channels.drainOutbound(channel)).isEqualTo(concat(
+                chunk(0, 5, 1, bytes().u32(1).u32(65536).u32(3).array()),
+                chunk(1, 5, 1, bytes().u32(2).u32(8192).u32(1).u32(SIZE - 4096 - 8192).u32(0).array())));
+
+        send(request(8, STATUS, 2, 0, 100)); // REQ_ONE: one descriptor in each chunk, within the request
+        device.call(2).future().complete(ScriptedDevice.extents(new Extent(4096, false, false)));
+        device.call(3).future().complete(ScriptedDevice.extents(new Extent(8192, 0xffff_ffff)));
+        assertThat(Channels.drainOutbound(channel)).isEqualTo(concat(
+                chunk(0, 5, 2, bytes().u32(1).u32(100).u32(0).array()),
+                chunk(1, 5, 2, bytes().u32(2).u32(100).u32(0xffff_ffff).array())));
+    }
+
+    @Test
+    void blockStatusOfAProviderContextAloneNeverAsksForAllocation() {
+        open(true, false, List.of(new NbdSession.MetaContext(2, "x-test:diff:")), 16);
+        send(request(0, STATUS, 1, 0, 8192));
+        assertThat(device.calls).extracting(ScriptedDevice.Call::op).containsExactly("status x-test:diff:");
+        device.call(0).future().complete(ScriptedDevice.extents(new Extent(SIZE, 1)));
+        assertThat(Channels.drainOutbound(channel)).isEqualTo(chunk(1, 5, 1,
+                bytes().u32(2).u32((int) SIZE).u32(1).array()));
+    }
+
+    @Test
+    void aFailingContextMakesTheWholeBlockStatusOneErrorChunk() {
+        open(true, false, List.of(NbdSession.MetaContext.BASE_ALLOCATION,
+                new NbdSession.MetaContext(2, "x-test:diff:gone")), 16);
+        send(request(0, STATUS, 1, 0, 4096));
+        device.call(0).future().complete(ScriptedDevice.extents(new Extent(4096, false, false)));
+        device.call(1).future().completeExceptionally(new BlockDeviceException(NbdError.EINVAL, "no snapshot gone"));
+        assertThat(Channels.drainOutbound(channel)).isEqualTo(error(1, NbdError.EINVAL, "no snapshot gone"));
     }
 
     @Test

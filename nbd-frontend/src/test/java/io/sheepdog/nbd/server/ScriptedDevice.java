@@ -91,6 +91,12 @@ final class ScriptedDevice implements BlockDevice {
         return record("status", offset, length, null, false, false);
     }
 
+    /** Recorded as {@code "status CONTEXT"}. */
+    @Override
+    public CompletableFuture<List<Extent>> blockStatus(String context, long offset, long length) {
+        return record("status " + context, offset, length, null, false, false);
+    }
+
     @Override
     public void close() {
         closes.incrementAndGet();

@@ -29,14 +29,16 @@ final class VdiBlockDevice implements BlockDevice {
     private static final Logger LOG = LoggerFactory.getLogger(VdiBlockDevice.class);
 
     private final VdiService vdis;
+    private final VdiDiffContexts diffs;
     private final VdiIo io;
     private final long size;
     private final boolean readOnly;
     private volatile Inode inode;
 
-    VdiBlockDevice(Inode inode, VdiService vdis) {
+    VdiBlockDevice(Inode inode, VdiService vdis, VdiDiffContexts diffs) {
         this.inode = inode;
         this.vdis = vdis;
+        this.diffs = diffs;
         this.io = vdis.io();
         this.size = inode.size();
         this.readOnly = !inode.record().isWorking();
@@ -85,6 +87,15 @@ final class VdiBlockDevice implements BlockDevice {
     @Override
     public CompletableFuture<List<Extent>> blockStatus(long offset, long length) {
         return mapErrors(current().thenCompose(in -> io.blockStatus(in, offset, length)));
+    }
+
+    /** {@code sheepdog:diff:REF} ({@link VdiDiffContexts}) of the VDI this connection serves now. */
+    @Override
+    public CompletableFuture<List<Extent>> blockStatus(String context, long offset, long length) {
+        if (!VdiDiffContexts.isDiff(context)) {
+            return BlockDevice.super.blockStatus(context, offset, length);
+        }
+        return mapErrors(current().thenCompose(in -> diffs.blockStatus(in.record(), context, offset, length)));
     }
 
     /**

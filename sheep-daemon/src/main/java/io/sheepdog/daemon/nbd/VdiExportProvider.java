@@ -5,6 +5,7 @@ import io.sheepdog.daemon.api.VdiInfo;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.ExportProvider;
+import io.sheepdog.nbd.MetaContextSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -13,18 +14,27 @@ import java.util.stream.Stream;
  * Exports every working VDI under its name and every snapshot, read-only, as {@code NAME@ID} and (if tagged)
  * {@code NAME@TAG}. Called on the event loop, which waits here, with a bound, for what it cannot
  * answer from memory: the inode of a VDI not opened yet, and the read barrier for a name this node does not know
- * (a VDI created through another node a moment ago; see {@link VdiService}).
+ * (a VDI created through another node a moment ago; see {@link VdiService}). Besides base:allocation every export
+ * offers the {@code sheepdog:diff:REF} metadata contexts of {@link VdiDiffContexts}.
  */
 public final class VdiExportProvider implements ExportProvider {
     private final VdiService vdis;
+    private final VdiDiffContexts diffs;
 
     public VdiExportProvider(VdiService vdis) {
         this.vdis = vdis;
+        this.diffs = new VdiDiffContexts(vdis);
     }
 
     @Override
     public Optional<BlockDevice> open(String name) {
-        return vdis.inode(name).map(inode -> new VdiBlockDevice(inode, vdis));
+        return vdis.inode(name).map(inode -> new VdiBlockDevice(inode, vdis, diffs));
+    }
+
+    /** {@code sheepdog:diff:REF}: where the export differs from a snapshot ({@link VdiDiffContexts}). */
+    @Override
+    public MetaContextSource metaContexts() {
+        return diffs;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.sheepdog.daemon.gateway.ObjectGateway;
 import io.sheepdog.membership.meta.VdiEntry;
 import io.sheepdog.store.ObjectId;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +83,26 @@ final class InodeCache {
         return gateway.read(ObjectId.inode(entry.vid()), InodeLayout.MAP_OFFSET, map).thenApply(v -> {
             map.flip();
             return InodeCodec.decodeMap(map, count);
+        });
+    }
+
+    /**
+     * Entries {@code [from, to)} of the object map as the inode object holds them now, like {@link #readMap}; those
+     * past the VDI's object count are 0.
+     */
+    CompletableFuture<int[]> readMap(VdiEntry entry, int from, int to) {
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("map range [" + from + ", " + to + ")");
+        }
+        int end = Math.min(to, InodeLayout.objectCount(entry.size()));
+        if (end <= from) {
+            return CompletableFuture.completedFuture(new int[to - from]);
+        }
+        ByteBuffer map = ByteBuffer.allocate((end - from) * InodeLayout.MAP_ENTRY_SIZE);
+        return gateway.read(ObjectId.inode(entry.vid()), InodeLayout.mapEntryOffset(from), map).thenApply(v -> {
+            map.flip();
+            int[] read = InodeCodec.decodeMap(map, end - from);
+            return read.length == to - from ? read : Arrays.copyOf(read, to - from);
         });
     }
 

@@ -173,12 +173,7 @@ public final class VdiService implements VdiOps, MetadataListener {
      * through another node a moment ago.
      */
     public Optional<Inode> inode(String exportName) {
-        MetadataState state = synced();
-        Optional<VdiEntry> entry = state.workingVdi(exportName);
-        int at = exportName.lastIndexOf('@');
-        if (entry.isEmpty() && at > 0) {
-            entry = snapshotNamed(state, exportName.substring(0, at), exportName.substring(at + 1));
-        }
+        Optional<VdiEntry> entry = exportEntry(exportName);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -191,6 +186,43 @@ public final class VdiService implements VdiOps, MetadataListener {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * The table entry an NBD export name stands for, looked up after a read barrier by the rules of
+     * {@link #inode(String)}, without loading its inode.
+     */
+    public Optional<VdiEntry> exportEntry(String exportName) {
+        MetadataState state = synced();
+        Optional<VdiEntry> entry = state.workingVdi(exportName);
+        int at = exportName.lastIndexOf('@');
+        if (entry.isEmpty() && at > 0) {
+            entry = snapshotNamed(state, exportName.substring(0, at), exportName.substring(at + 1));
+        }
+        return entry;
+    }
+
+    /** The snapshots of {@code name} as this node knows them now, oldest first. */
+    public List<VdiEntry> snapshots(String name) {
+        return metadata.state().snapshots(name);
+    }
+
+    /** The snapshot of {@code name} that {@code ref} names ({@link SnapshotRef#parse}), as this node knows it now. */
+    public Optional<VdiEntry> findSnapshot(String name, String ref) {
+        return snapshotNamed(metadata.state(), name, ref);
+    }
+
+    /** The table entry of {@code vid} as this node knows it now, deleted ones kept for their children included. */
+    public Optional<VdiEntry> entry(int vid) {
+        return metadata.state().vdi(vid);
+    }
+
+    /**
+     * Map entries {@code [from, to)} of {@code entry} as its inode object holds them now (other gateways may have
+     * changed them since this node loaded the inode); indexes past the VDI's end read as 0.
+     */
+    public CompletableFuture<int[]> mapEntries(VdiEntry entry, int from, int to) {
+        return inodes.readMap(entry, from, to);
     }
 
     private static Optional<VdiEntry> snapshotNamed(MetadataState state, String name, String ref) {

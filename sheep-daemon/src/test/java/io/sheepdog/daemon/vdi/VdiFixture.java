@@ -22,14 +22,15 @@ import java.util.function.UnaryOperator;
  * one-node {@link LocalNetwork}, for unit tests. Objects go through the daemon's own object path
  * ({@link OneNodeGateway}: the replicating gateway and the local replica's rules), so what these tests check is what
  * the daemon does. {@link #otherGateway()} adds a second VDI service over the same replicas and metadata: another
- * gateway, with its own inode cache, as a multipath or migrating client sees it.
+ * gateway, with its own inode cache, as a multipath or migrating client sees it. Public for the tests of the layers
+ * above the VDI service ({@code daemon.nbd}).
  */
-final class VdiFixture implements AutoCloseable {
+public final class VdiFixture implements AutoCloseable {
     final ObjectStore objects;
     final LocalNetwork network;
     final LocalClusterNode node;
     final ExecutorService io = Executors.newFixedThreadPool(8);
-    final VdiService service;
+    public final VdiService service;
     private final List<OneNodeGateway> gateways = new ArrayList<>();
 
     VdiFixture(boolean formatted) throws Exception {
@@ -37,7 +38,7 @@ final class VdiFixture implements AutoCloseable {
     }
 
     /** A cluster formatted with {@code copies} as its default. */
-    VdiFixture(int copies) throws Exception {
+    public VdiFixture(int copies) throws Exception {
         this(new MemoryObjectStore(), new LocalNetwork(), copies);
     }
 
@@ -54,7 +55,7 @@ final class VdiFixture implements AutoCloseable {
     }
 
     /** A second gateway: another VDI service, with its own inode cache, over the same replicas and metadata. */
-    VdiService otherGateway() {
+    public VdiService otherGateway() {
         return newService(UnaryOperator.identity());
     }
 
