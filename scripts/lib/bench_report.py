@@ -156,6 +156,9 @@ def collie(results):
         print(open(os.path.join(results, "header.txt")).read().rstrip())
         print("```")
         print()
+    if not speeds:
+        images(results)  # --images-only
+        return
     phases = ["fresh", "overwrite", "read"]
     print("| copies | " + " | ".join("%s MiB/s" % p for p in phases) + " |")
     print("|---|" + "---|" * len(phases))
@@ -181,6 +184,63 @@ def collie(results):
             m = statistics.median(v)
             print("| vdi write %s, copies=%d > %.0f MiB/s | %.1f MiB/s | %s |"
                   % (p, c, minimum, m, "met" if m > minimum else "NOT met"))
+
+    images(results)
+
+
+# Phases of images.tsv in table order; the image ones have a qemu-img row to compare with.
+IMAGE_PHASES = [("import", "vdi import (file -> VDI)"), ("export", "vdi export (VDI -> file)"),
+                ("backup", "vdi backup, full"), ("restore", "vdi restore, full"),
+                ("backup-incr", "vdi backup, incremental"), ("restore-incr", "vdi restore, incremental"),
+                ("startup", "collie node list (JVM start)")]
+
+
+def images(results):
+    rows = read_tsv(os.path.join(results, "images.tsv"))
+    if not rows:
+        return
+    secs = {}  # (phase, tool) -> {run: seconds}
+    data = 0
+    for row in rows:
+        secs.setdefault((row["phase"], row["tool"]), {})[row["run"]] = float(row["seconds"])
+        data = int(row["bytes"])
+    print()
+    print("Raw images and backups (seconds, median and runs; MiB/s of the image's %d MiB of data, or of the 16 MiB"
+          " an incremental backup moves):" % (data >> 20))
+    print()
+    print("| phase | collie s | collie MiB/s | qemu-img s | qemu-img MiB/s | collie / qemu-img (time, per run) |")
+    print("|---|---|---|---|---|---|")
+    for phase, label in IMAGE_PHASES:
+        c = secs.get((phase, "collie"), {})
+        q = secs.get((phase, "qemu-img"), {})
+        if not c:
+            continue
+
+        def cell(v):
+            if not v:
+                return "-"
+            vals = [v[k] for k in sorted(v)]
+            return "%.2f (%s)" % (statistics.median(vals), " / ".join("%.2f" % x for x in vals))
+
+        def rate(v):
+            if not v or phase == "startup":
+                return "-"
+            moved = 16 << 20 if phase.endswith("-incr") else data
+            return fmt(moved / 1048576 / statistics.median(list(v.values())))
+
+        ratios = [c[k] / q[k] for k in sorted(c) if k in q and q[k]]
+        rcell = "-" if not ratios else "%s (%s)" % (fmt_ratio(statistics.median(ratios)),
+                                                     " / ".join(fmt_ratio(r) for r in ratios))
+        print("| %s | %s | %s | %s | %s | %s |" % (label, cell(c), rate(c), cell(q), rate(q), rcell))
+    print()
+    print("collie: one `scripts/collie` process over the sheep protocol to node 0, its JVM start included; qemu-img: "
+          "`qemu-img convert -n -O raw` through node 0's NBD export. Ratio < 1: collie is faster.")
+    sparse = os.path.join(results, "sparseness.txt")
+    if os.path.exists(sparse):
+        print()
+        print("```")
+        print(open(sparse).read().rstrip())
+        print("```")
 
 
 if __name__ == "__main__":

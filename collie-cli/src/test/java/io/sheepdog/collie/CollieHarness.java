@@ -63,16 +63,25 @@ public final class CollieHarness implements AutoCloseable {
 
     /** {@code collie -p PORT ARGS} reading {@code stdin}. */
     public Result runWithStdin(InputStream stdin, String... args) {
+        return runWithStdin(stdin, false, args);
+    }
+
+    /** {@code collie -p PORT ARGS} reading {@code stdin}, its stderr a terminal or not (progress bars). */
+    public Result runWithStdin(InputStream stdin, boolean terminal, String... args) {
         List<String> all = new ArrayList<>(List.of("-p", Integer.toString(port)));
         all.addAll(List.of(args));
-        return runBare(stdin, all.toArray(String[]::new));
+        return runBare(stdin, terminal, all.toArray(String[]::new));
     }
 
     /** collie with exactly {@code args} (no connection options added). */
     public static Result runBare(InputStream stdin, String... args) {
+        return runBare(stdin, false, args);
+    }
+
+    private static Result runBare(InputStream stdin, boolean terminal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Collie.run(CollieIo.of(stdin, out, err, ZoneOffset.UTC), args);
+        int code = Collie.run(CollieIo.of(stdin, out, err, ZoneOffset.UTC).withTerminal(terminal), args);
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -21,7 +21,7 @@ public final class CheckCommands {
     public static int check(SheepClient sheep, List<Long> oids, CheckOptions options, CollieIo io)
             throws SheepException, InterruptedException, IOException {
         int parallel = options.parallel();
-        ProgressBar progress = new ProgressBar(io.err(), ProgressBar.isTerminal(), "objects checked");
+        ProgressBar progress = new ProgressBar(io.err(), io.terminal(), "objects checked");
         CheckReport report = CheckReport.of(ObjectCheckRun.run(sheep, oids, parallel, progress));
         if (options.json()) {
             JsonOutput.print(io.out(), report);

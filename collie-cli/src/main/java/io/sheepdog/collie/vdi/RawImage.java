@@ -3,7 +3,10 @@ package io.sheepdog.collie.vdi;
 import io.sheepdog.collie.CollieIo;
 import io.sheepdog.collie.ProgressBar;
 
-/** The progress and the closing rate line that {@code vdi import} and {@code vdi export} show on stderr. */
+/**
+ * The progress (a bar with the rate on a terminal, a line at every tenth otherwise) and the closing rate line that
+ * {@code vdi import} and {@code vdi export} show on stderr.
+ */
 final class RawImage {
     private static final long MIB = 1L << 20;
 
@@ -13,11 +16,11 @@ final class RawImage {
 
     RawImage(CollieIo io) {
         this.io = io;
-        this.bar = new ProgressBar(io.err(), ProgressBar.isTerminal(), "MiB");
+        this.bar = ProgressBar.ofBytes(io.err(), io.terminal(), ProgressBar.Plain.LINES, System::nanoTime);
     }
 
     VdiTransfer.Progress progress() {
-        return (bytes, total) -> bar.update(bytes / MIB, (total + MIB - 1) / MIB);
+        return bar::update;
     }
 
     /** Ends the bar and says how much moved how fast, and how much was left out as zeroes. */

@@ -1,10 +1,9 @@
 package io.sheepdog.collie.vdi;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.sheepdog.collie.CollieCommand;
 import io.sheepdog.collie.CollieIo;
 import io.sheepdog.collie.ExitCodes;
+import io.sheepdog.collie.ProgressBar;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.SnapshotRef;
@@ -18,12 +17,19 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code collie vdi restore [-s TAG] NAME < FILE}: applies a {@link BackupStream} to the VDI, first rolled back to
- * snapshot TAG if given (the snapshot the backup was taken relative to), as {@code dog vdi restore} does.
+ * snapshot TAG if given (the snapshot the backup was taken relative to), as {@code dog vdi restore} does. The records
+ * go {@link #WINDOW} at a time ({@link BackupApplier}); zero records are discarded. A progress bar with the rate is
+ * drawn on stderr when it is a terminal. A damaged or truncated stream fails with exit 64 after the records before
+ * the damage are applied and flushed: the VDI is then partly restored, and a restore from the same snapshot with a
+ * good stream (-s rolls back first) makes it whole.
  */
 @Command(name = "restore", description = {
     "Applies a backup from stdin ('collie vdi backup') to the VDI. With -s the VDI is first rolled back to that",
-    "snapshot, the one the backup is relative to. The VDI must be at least as large as the backed-up one."})
+    "snapshot, the one the backup is relative to. The VDI must be at least as large as the backed-up one.",
+    "Shows progress on stderr on a terminal."})
 public final class VdiRestoreCommand extends CollieCommand {
+    /** Requests in flight: zero records carry no data, data ones at most an object (16 x 4 MiB). */
+    static final int WINDOW = 16;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The VDI to restore into.")
     private String name;
@@ -48,23 +54,17 @@ public final class VdiRestoreCommand extends CollieCommand {
             throw new SheepException(ResultCode.INVALID_PARAMS, "VDI " + name + " has " + vdi.size()
                     + " bytes, the backup " + in.size() + ": resize it first");
         }
-        long records = 0;
+        ProgressBar bar = ProgressBar.ofBytes(io.err(), io.terminal(), ProgressBar.Plain.SILENT, System::nanoTime);
         try {
-            for (BackupStream.Record r = in.next(); r != null; r = in.next()) {
-                ByteBuf data = Unpooled.wrappedBuffer(r.data() != null ? r.data() : new byte[r.length()]);
-                try {
-                    VdiTransfer.await(sheep.write(vdi.vid(), r.offset(), data, false));
-                } finally {
-                    data.release();
-                }
-                records++;
-            }
+            new BackupApplier(sheep, WINDOW).apply(vdi.vid(), in, bar::update);
         } catch (IOException e) {
+            bar.finish();
             VdiTransfer.await(sheep.flush(vdi.vid()));
-            throw new SheepException(ResultCode.INVALID_PARAMS, e.getMessage() + " (" + records
-                    + " records applied before it)", e);
+            throw new SheepException(ResultCode.INVALID_PARAMS, e.getMessage() + " (" + in.records()
+                    + " records applied before it; VDI " + name + " is partly restored)", e);
         }
         VdiTransfer.await(sheep.flush(vdi.vid()));
+        bar.finish();
         return ExitCodes.SUCCESS;
     }
 }

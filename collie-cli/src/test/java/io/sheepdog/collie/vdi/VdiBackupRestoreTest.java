@@ -59,6 +59,36 @@ class VdiBackupRestoreTest {
     }
 
     @Test
+    void zeroRecordsAreDiscardedAndTheProgressBarShowsOnlyOnATerminal() throws Exception {
+        ok("vdi", "create", "alice", "12M");
+        write("alice", 0, fill(12 * MIB, 1));
+        ok("vdi", "snapshot", "-s", "monday", "alice");
+        h.sheep.zero(h.sheep.lookup("alice").vid(), 4L * MIB, 4L * MIB, true, false).get(); // object 1 discarded
+        write("alice", 8L * MIB, new byte[4096]);                                           // a block of zeroes
+        ok("vdi", "snapshot", "-s", "tuesday", "alice");
+
+        Result full = h.run("vdi", "backup", "-s", "monday", "alice");
+        assertThat(full.stderr()).as("not a terminal: silent").isEmpty();
+        Result incr = h.runWithStdin(new ByteArrayInputStream(new byte[0]), true, "vdi", "backup", "-F", "monday",
+                "-s", "tuesday", "alice");
+        assertThat(incr.exitCode()).as(incr.toString()).isZero();
+        assertThat(incr.stderr()).as("a terminal: the bar with the rate").startsWith("\r[").contains("MiB/s")
+                .contains("8/8 MiB");
+        assertThat(incr.stdoutBytes().length).as("two zero records, no data").isEqualTo(16 + 13 + 13 + 1);
+
+        ok("vdi", "create", "copy", "12M");
+        ok(new ByteArrayInputStream(full.stdoutBytes()), "vdi", "restore", "copy");
+        ok("vdi", "snapshot", "-s", "monday", "copy");
+        Result restore = h.runWithStdin(new ByteArrayInputStream(incr.stdoutBytes()), true, "vdi", "restore", "-s",
+                "monday", "copy");
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(restore.stderr()).contains("12/12 MiB").contains("MiB/s");
+        assertThat(h.run("vdi", "read", "copy").stdoutBytes()).isEqualTo(h.run("vdi", "read", "alice").stdoutBytes());
+        assertThat(h.sheep.objectMap(h.sheep.lookup("copy").vid())[1]).as("the discarded object is unmapped")
+                .isZero();
+    }
+
+    @Test
     void aDamagedOrForeignStreamIsRefusedWithAReason() {
         ok("vdi", "create", "alice", "4M");
         Result foreign = h.runWithStdin(new ByteArrayInputStream("hello".getBytes()), "vdi", "restore", "alice");
@@ -69,7 +99,7 @@ class VdiBackupRestoreTest {
         Result cut = h.runWithStdin(new ByteArrayInputStream(Arrays.copyOf(b, b.length - 1)), "vdi", "restore",
                 "alice");
         assertThat(cut.exitCode()).isEqualTo(64);
-        assertThat(cut.stderr()).contains("truncated backup");
+        assertThat(cut.stderr()).contains("truncated backup").contains("records applied before it");
         Result none = h.run("vdi", "backup", "-s", "nope", "alice");
         assertThat(none.exitCode()).isEqualTo(5);
     }

@@ -61,7 +61,7 @@ class VdiImportExportTest {
     }
 
     /** The bytes the file system allocated for {@code file} ({@code stat %b}, 512-byte blocks). */
-    private static long allocatedBytes(Path file) throws Exception {
+    static long allocatedBytes(Path file) throws Exception {
         Process p = new ProcessBuilder("stat", "-c", "%b", file.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertThat(p.waitFor()).as(out).isZero();

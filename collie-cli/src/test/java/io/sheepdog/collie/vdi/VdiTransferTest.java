@@ -12,17 +12,17 @@ import io.sheepdog.daemon.testing.ForwardingVdiOps;
 import io.sheepdog.daemon.testing.NettyLeakCheck;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The chunking and pipelining of VdiTransfer, against FakeSheep with answers delayed and reordered. */
 @ExtendWith(NettyLeakCheck.class)
@@ -30,66 +30,13 @@ class VdiTransferTest {
 
     private static final int MIB = 1 << 20;
     private final FakeSheep sheep = new FakeSheep();
-    private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(4);
     private final long seed = System.nanoTime();
     private final Random random = new Random(seed);
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
-    private final List<long[]> requests = new ArrayList<>();
+    private final SlowVdiOps slow = new SlowVdiOps(sheep, seed);
 
     @AfterEach
     void stop() {
-        delays.shutdownNow();
-    }
-
-    /**
-     * FakeSheep whose answers come 2-5 ms late, so later requests often complete first. No answer comes before a
-     * second request is in flight (or 5 s passed): a transfer that pipelines always gets there, while one that
-     * waits for each answer does not, however slowly a loaded machine copies the chunks.
-     */
-    private final ForwardingVdiOps slow = new ForwardingVdiOps(sheep) {
-        @Override
-        public CompletableFuture<ByteBuf> read(int vid, long offset, int length) {
-            return delayed(super.read(vid, offset, length), offset, length);
-        }
-
-        @Override
-        public CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
-            return delayed(super.write(vid, offset, data, fua), offset, data.readableBytes());
-        }
-    };
-
-    private <T> CompletableFuture<T> delayed(CompletableFuture<T> done, long offset, int length) {
-        synchronized (requests) {
-            requests.add(new long[] {offset, length});
-        }
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        CompletableFuture<T> late = new CompletableFuture<>();
-        long delay;
-        synchronized (random) {
-            delay = 2000 + random.nextInt(3000);
-        }
-        answerLater(() -> {
-            inFlight.decrementAndGet();
-            done.whenComplete((v, t) -> {
-                if (t != null) {
-                    late.completeExceptionally(t);
-                } else {
-                    late.complete(v);
-                }
-            });
-        }, delay, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-        return late;
-    }
-
-    private void answerLater(Runnable answer, long delayMicros, long deadlineNanos) {
-        delays.schedule(() -> {
-            if (maxInFlight.get() >= 2 || System.nanoTime() - deadlineNanos > 0) {
-                answer.run();
-            } else {
-                answerLater(answer, 1000, deadlineNanos);
-            }
-        }, delayMicros, TimeUnit.MICROSECONDS);
+        slow.close();
     }
 
     @Test
@@ -117,9 +64,9 @@ class VdiTransferTest {
         new VdiTransfer(slow, 4).read(vid, offset, length, out);
         assertThat(out.toByteArray()).as("seed %d", seed)
                 .isEqualTo(java.util.Arrays.copyOfRange(data, (int) offset, (int) (offset + length)));
-        assertThat(maxInFlight.get()).as("never more than the window").isBetween(2, 4);
+        assertThat(slow.maxInFlight()).as("never more than the window").isBetween(2, 4);
         // Every request stays inside one object.
-        assertThat(requests).allSatisfy(r -> assertThat(r[0] / (4 * MIB)).isEqualTo((r[0] + r[1] - 1) / (4 * MIB)));
+        assertThat(slow.requests()).allSatisfy(r -> assertThat(r[0] / (4 * MIB)).isEqualTo((r[0] + r[1] - 1) / (4 * MIB)));
     }
 
     @Test
@@ -132,7 +79,70 @@ class VdiTransferTest {
         assertThat(written).isEqualTo(20L * MIB);
         assertThat(sheep.contents("w", 5, 20 * MIB)).as("seed %d", seed)
                 .isEqualTo(java.util.Arrays.copyOf(data, 20 * MIB));
-        assertThat(maxInFlight.get()).isBetween(2, 8);
+        assertThat(slow.maxInFlight()).isBetween(2, 8);
+    }
+
+    @Test
+    void importStoresNoZeroBlockAndExportReadsNoUnallocatedObjectAndLeavesZeroBlocksHoles(@TempDir Path dir)
+            throws Exception {
+        sheep.format(1, false, false);
+        Path image = dir.resolve("in.raw");
+        long size = 20L * MIB + 100;
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.seek(4096);
+            f.write(bytes(8192));                // object 0: two blocks
+            f.seek(9L * MIB);
+            f.write(bytes(MIB));                 // object 2: 256 blocks
+            f.seek(13L * MIB + 5);
+            f.write(new byte[] {1});             // object 3: one block; 1 and 4 are zeroes
+            f.setLength(size);
+        }
+        int vid = sheep.create("img", size, 0).vid();
+        long imported;
+        try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ)) {
+            imported = new VdiTransfer(slow, 8).importFile(vid, in, size, (d, t) -> { });
+        }
+        assertThat(imported).as("only the blocks that are not zeroes").isEqualTo(8192 + MIB + 4096);
+        assertThat(slow.requests()).as("a write for each run of such blocks").hasSize(3);
+        assertThat(sheep.objectMap(vid)).containsExactly(vid, 0, vid, vid, 0, 0);
+        assertThat(sheep.contents("img", 0, (int) size)).isEqualTo(Files.readAllBytes(image));
+
+        Path out = dir.resolve("out.raw");
+        long exported;
+        try (FileChannel o = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            exported = new VdiTransfer(slow, 8).exportFile(vid, size, o, (d, t) -> { });
+        }
+        assertThat(exported).isEqualTo(8192 + MIB + 4096);
+        assertThat(slow.requests()).as("three more: the allocated objects").hasSize(6);
+        assertThat(Files.mismatch(image, out)).as("byte for byte").isEqualTo(-1L);
+        assertThat(VdiImportExportTest.allocatedBytes(out)).as("zero blocks of allocated objects are holes too")
+                .isLessThan(3L * MIB);
+
+        Path all = dir.resolve("all.raw");
+        try (FileChannel o = FileChannel.open(all, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            new VdiTransfer(new ForwardingVdiOps(sheep), 8).exportFile(vid, size, o, (d, t) -> { });
+        }
+        assertThat(Files.mismatch(image, all)).as("without object maps every object is read").isEqualTo(-1L);
+    }
+
+    @Test
+    void dataRunsAreTheRunsOfBlocksThatAreNotZeroes() {
+        byte[] b = new byte[5 * 4096 + 10];
+        b[4096] = 1;
+        b[3 * 4096 + 4095] = 2;
+        b[4 * 4096] = 3;
+        b[5 * 4096 + 9] = 4;
+        assertThat(VdiTransfer.dataRuns(java.nio.ByteBuffer.wrap(b))).containsExactly(new int[] {4096, 4096},
+                new int[] {3 * 4096, 2 * 4096 + 10});
+        assertThat(VdiTransfer.dataRuns(java.nio.ByteBuffer.wrap(new byte[3 * 4096]))).isEmpty();
+        assertThat(VdiTransfer.allZero(java.nio.ByteBuffer.wrap(b, 0, 4096))).isTrue();
+        assertThat(VdiTransfer.allZero(java.nio.ByteBuffer.wrap(b, 0, 4097))).isFalse();
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
     }
 
     @Test

@@ -88,6 +88,15 @@ public interface VdiOps {
     /** Writes {@code data} at {@code offset}; the caller keeps ownership of {@code data}. */
     CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua);
 
+    /**
+     * Makes {@code length} bytes at {@code offset} read as zeroes: with {@code discard} the range is deallocated (an
+     * object it covers whole is unmapped), otherwise the zeroes are allocated.
+     */
+    default CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
+        return CompletableFuture.failedFuture(new SheepException(ResultCode.NOT_SUPPORTED,
+                "this sheep cannot zero VDI ranges"));
+    }
+
     /** Makes every completed write to the VDI durable. */
     CompletableFuture<Void> flush(int vid);
 

@@ -262,6 +262,13 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
+        int flags = (fua ? SheepProtocol.FLAG_FUA : 0) | (discard ? SheepProtocol.FLAG_DISCARD : 0);
+        return ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_ZERO, flags, vid, offset, length, 0,
+                Unpooled.EMPTY_BUFFER)), peer);
+    }
+
+    @Override
     public CompletableFuture<Void> flush(int vid) {
         return ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_FLUSH, 0, vid, 0, 0, 0, Unpooled.EMPTY_BUFFER)),
                 peer);

@@ -21,6 +21,7 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_READ</td><td>arg0 vid; arg1 offset; arg2 length</td><td>exactly length raw bytes</td></tr>
  * <tr><td>VDI_WRITE</td><td>arg0 vid; arg1 offset; payload raw bytes; flag FUA</td><td>empty</td></tr>
  * <tr><td>VDI_FLUSH</td><td>arg0 vid</td><td>empty</td></tr>
+ * <tr><td>VDI_ZERO</td><td>arg0 vid; arg1 offset; arg2 length; flags DISCARD, FUA</td><td>empty</td></tr>
  * <tr><td>NODE_RECOVERY</td><td>-</td><td>JSON RecoveryInfo</td></tr>
  * <tr><td>NODE_RECOVERY_THROTTLE</td><td>arg0 bytes per second (0 = unlimited); arg1 objects at once</td>
  *     <td>empty</td></tr>
@@ -75,6 +76,8 @@ public enum Opcode {
     VDI_READ(0x20, Kind.DATA),
     VDI_WRITE(0x21, Kind.DATA),
     VDI_FLUSH(0x22, Kind.DATA),
+    /** Make a range read as zeroes: allocated zeroes, or with FLAG_DISCARD deallocated (NBD's WRITE_ZEROES, TRIM). */
+    VDI_ZERO(0x23, Kind.DATA),
 
     CLUSTER_FORMAT(0x30, Kind.CONTROL),
     CLUSTER_INFO(0x31, Kind.CONTROL),

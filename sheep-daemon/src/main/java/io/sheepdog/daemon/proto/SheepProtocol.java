@@ -72,7 +72,7 @@ public final class SheepProtocol {
 
     /** Set on every response frame, clear on every request frame. */
     public static final int FLAG_RESPONSE = 0x8000;
-    /** VDI_WRITE, PEER_WRITE_OBJ, PEER_ZERO_OBJ: make the data durable before answering (NBD's FUA). */
+    /** VDI_WRITE, VDI_ZERO, PEER_WRITE_OBJ, PEER_ZERO_OBJ: make the data durable before answering (NBD's FUA). */
     public static final int FLAG_FUA = 0x0001;
     /** CLUSTER_FORMAT: refuse writes while fewer zones than copies are up. */
     public static final int FLAG_STRICT = 0x0002;
@@ -80,7 +80,7 @@ public final class SheepProtocol {
     public static final int FLAG_FORCE = 0x0004;
     /** PEER_WRITE_OBJ: the write may create the replica ({@link WriteMode}). */
     public static final int FLAG_CREATE = 0x0008;
-    /** PEER_ZERO_OBJ: deallocate the range instead of writing zeroes. */
+    /** VDI_ZERO, PEER_ZERO_OBJ: deallocate the range instead of writing zeroes. */
     public static final int FLAG_DISCARD = 0x0010;
     /** PEER_WRITE_OBJ with FLAG_CREATE: write only if the replica is missing ({@link WriteMode#CREATE_ONLY}). */
     public static final int FLAG_EXCLUSIVE = 0x0020;

@@ -189,6 +189,12 @@ public final class SheepRequestAdapter {
                             .whenComplete((v, t) -> result.complete(t == null ? SheepResponse.success(r)
                                     : SheepFailures.toResponse(r, t, alloc)));
                     break;
+                case VDI_ZERO:
+                    vdis.zero(vid, nonNegative(r.arg1(), "offset"), nonNegative(r.arg2(), "length"),
+                            r.hasFlag(SheepProtocol.FLAG_DISCARD), r.hasFlag(SheepProtocol.FLAG_FUA))
+                            .whenComplete((v, t) -> result.complete(t == null ? SheepResponse.success(r)
+                                    : SheepFailures.toResponse(r, t, alloc)));
+                    break;
                 case VDI_FLUSH:
                     vdis.flush(vid).whenComplete((v, t) -> result.complete(t == null ? SheepResponse.success(r)
                             : SheepFailures.toResponse(r, t, alloc)));

@@ -771,6 +771,11 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     @Override
+    public CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
+        return withInode(vid).thenCompose(inode -> io.zero(inode, offset, length, discard, fua));
+    }
+
+    @Override
     public CompletableFuture<Void> flush(int vid) {
         return withInode(vid).thenCompose(inode -> io.flush());
     }

@@ -389,6 +389,41 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     }
 
     @Override
+    public synchronized CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
+        try {
+            Vdi vdi = vdi(vid);
+            if (offset < 0 || length < 0 || offset + length > vdi.info.size() || offset + length < 0) {
+                throw new SheepException(ResultCode.INVALID_PARAMS, "range " + offset + "+" + length
+                        + " is outside VDI " + vdi.info.name() + " of " + vdi.info.size() + " bytes");
+            }
+            if (vdi.info.snapshotId() != 0) {
+                throw new SheepException(ResultCode.READONLY, "VDI " + vdi.info.name() + " snapshot "
+                        + vdi.info.snapshotId() + " is read-only");
+            }
+            for (long pos = offset; pos < offset + length; ) {
+                long index = pos / OBJECT_SIZE;
+                int n = (int) Math.min(offset + length - pos, OBJECT_SIZE - pos % OBJECT_SIZE);
+                boolean whole = pos % OBJECT_SIZE == 0
+                        && n == Math.min(OBJECT_SIZE, vdi.info.size() - index * OBJECT_SIZE);
+                if (discard && (whole || !vdi.objects.containsKey(index))) {
+                    // As the daemon: a discarded whole object is unmapped, a hole stays a hole.
+                    vdi.objects.remove(index);
+                    vdi.owners.remove(index);
+                } else {
+                    copy(vdi, pos, new byte[n], n, true);
+                }
+                pos += n;
+            }
+            if (fua) {
+                fuaWrites++;
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (SheepException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public synchronized CompletableFuture<Void> flush(int vid) {
         try {
             vdi(vid);

@@ -79,6 +79,11 @@ public class ForwardingVdiOps implements VdiOps {
     }
 
     @Override
+    public CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
+        return delegate.zero(vid, offset, length, discard, fua);
+    }
+
+    @Override
     public CompletableFuture<Void> flush(int vid) {
         return delegate.flush(vid);
     }

@@ -138,6 +138,33 @@ public abstract class VdiOpsContract {
     }
 
     @Test
+    void zeroesReadAsZeroesADiscardUnmapsTheWholeObjectsItCoversAndKeepsHolesHoles() throws Exception {
+        VdiOps vdis = formatted(DEFAULT_COPIES);
+        int vid = vdis.create("z", 3L * OBJECT_SIZE, 0).vid();
+        byte[] sevens = new byte[2 * OBJECT_SIZE];
+        java.util.Arrays.fill(sevens, (byte) 7);
+        write(vdis, vid, 0, sevens).get(10, TimeUnit.SECONDS);
+        vdis.zero(vid, OBJECT_SIZE - 4096, OBJECT_SIZE + 4096, true, false).get(10, TimeUnit.SECONDS);
+        assertThat(read(vdis, vid, OBJECT_SIZE - 4097, 2)).containsExactly(7, 0);
+        assertThat(read(vdis, vid, 2L * OBJECT_SIZE - 1, 1)).containsExactly(0);
+        assertThat(vdis.objects("z")).as("object 1 was discarded whole, object 0 in part")
+                .containsExactly(ObjectId.inode(vid), ObjectId.data(vid, 0));
+        vdis.zero(vid, 2L * OBJECT_SIZE, 4096, true, false).get(10, TimeUnit.SECONDS);
+        assertThat(vdis.objects("z")).as("a discarded hole").hasSize(2);
+        vdis.zero(vid, 2L * OBJECT_SIZE, 4096, false, false).get(10, TimeUnit.SECONDS);
+        assertThat(vdis.objects("z")).as("allocated zeroes").contains(ObjectId.data(vid, 2));
+        assertThat(read(vdis, vid, 2L * OBJECT_SIZE, 2)).containsExactly(0, 0);
+
+        VdiInfo snap = vdis.snapshot("z", "");
+        int working = vdis.lookup("z").vid();
+        vdis.zero(working, 0, OBJECT_SIZE, true, false).get(10, TimeUnit.SECONDS);
+        assertThat(read(vdis, working, 0, 1)).containsExactly(0);
+        assertThat(read(vdis, snap.vid(), 0, 1)).as("the snapshot keeps what it shared").containsExactly(7);
+        assertFails(vdis.zero(snap.vid(), 0, 1, true, false), ResultCode.READONLY);
+        assertFails(vdis.zero(working, 3L * OBJECT_SIZE - 1, 2, true, false), ResultCode.INVALID_PARAMS);
+    }
+
+    @Test
     void ioOutsideTheVdiIsInvalid() throws Exception {
         VdiOps vdis = formatted(DEFAULT_COPIES);
         int vid = vdis.create("small", MIB, 0).vid();
