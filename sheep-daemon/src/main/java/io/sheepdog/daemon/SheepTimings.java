@@ -46,7 +46,8 @@ import java.time.Duration;
  * @param vdiAdminStepWait   120 s: how long a VDI administrative call waits for one object step (writing the inode,
  *                           removing an object of a deleted VDI, checking an object): two gateway timeouts, so the
  *                           gateway gives up first and its error is the one reported
- * @param statsPeriod        10 s: how often each node broadcasts its space figures ({@code collie node info})
+ * @param statsPeriod        1 s: how often each node looks at its space figures and broadcasts them if they changed
+ *                           (and at least every 30 periods) for {@code collie node info}
  * @param shutdownAnswerWait 5 s: how long a cluster shutdown waits for this node to answer the collie that asked
  * @param shutdownLeaderWait 10 s: how long the metadata leader waits for the other nodes of a shutdown to leave
  *                           before it stops anyway
@@ -86,7 +87,7 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
             Duration.ofSeconds(5),                          // readBarrierWait
             Duration.ofSeconds(10),                         // inodeLoadWait
             Duration.ofSeconds(120),                        // vdiAdminStepWait
-            Duration.ofSeconds(10),                         // statsPeriod
+            Duration.ofSeconds(1),                          // statsPeriod
             Duration.ofSeconds(5),                          // shutdownAnswerWait
             Duration.ofSeconds(10),                         // shutdownLeaderWait
             Duration.ofMillis(50),                          // shutdownPoll

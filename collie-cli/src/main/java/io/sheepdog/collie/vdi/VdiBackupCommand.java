@@ -23,8 +23,9 @@ import picocli.CommandLine.Parameters;
  * bar with the rate is drawn on stderr when it is a terminal; nothing is printed otherwise.
  */
 @Command(name = "backup", description = {
-    "Writes to stdout the blocks in which snapshot TO of the VDI differs from snapshot FROM (all data of TO without",
-    "-F): an incremental backup, applied with 'collie vdi restore'. Shows progress on stderr on a terminal."})
+    "Writes an incremental backup of a snapshot to stdout.",
+    "The backup holds the blocks in which snapshot TO of the VDI differs from snapshot FROM (all data of TO without",
+    "-F); 'collie vdi restore' applies it. Shows progress on stderr on a terminal."})
 public final class VdiBackupCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The VDI.")

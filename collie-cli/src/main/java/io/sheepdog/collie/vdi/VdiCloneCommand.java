@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code collie vdi clone -s TAG|ID SRC NEWNAME}: a writable VDI sharing a snapshot's data; prints nothing. */
 @Command(name = "clone", description = {
-    "Creates the writable VDI NEWNAME from a snapshot of SRC. Instant: it shares the snapshot's data and copies an",
-    "object only when it first writes it."})
+    "Creates the writable VDI NEWNAME from a snapshot of SRC.",
+    "Instant: the clone shares the snapshot's data and copies an object only when it first writes it."})
 public final class VdiCloneCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "SRC", description = "The VDI whose snapshot is cloned.")

@@ -3,7 +3,7 @@ package io.sheepdog.collie.vdi;
 import picocli.CommandLine.Command;
 
 /** The {@code vdi} noun; its verbs do the work. */
-@Command(name = "vdi", description = "Create, list, delete, read, write and check virtual disk images.",
+@Command(name = "vdi", description = "Create, snapshot, clone, list, read, write, back up and check virtual disk images.",
         subcommands = {VdiCreateCommand.class, VdiListCommand.class, VdiDeleteCommand.class, VdiReadCommand.class,
             VdiWriteCommand.class, VdiCheckCommand.class, VdiSnapshotCommand.class, VdiCloneCommand.class,
             VdiRollbackCommand.class, VdiResizeCommand.class, VdiTreeCommand.class, VdiObjectCommand.class,

@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code collie vdi delete [-s TAG|ID] NAME}: deletes a VDI or one of its snapshots; prints nothing. */
 @Command(name = "delete", description = {
-    "Deletes the VDI (its snapshots stay) or, with -s, one of its snapshots. VDIs made from a snapshot keep what",
-    "they share with it; every object no VDI reads any more is freed."})
+    "Deletes the VDI (its snapshots stay) or, with -s, one of its snapshots.",
+    "VDIs made from a snapshot keep what they share with it; every object no VDI reads any more is freed."})
 public final class VdiDeleteCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Name of the VDI.")

@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code collie vdi export NAME FILE}: the VDI as a sparse raw image. */
 @Command(name = "export", description = {
-    "Writes the VDI NAME to FILE as a raw image (created or replaced). Zeroes become holes, so the file takes only",
-    "the space of the data. Shows progress on stderr and the rate at the end."})
+    "Writes the VDI NAME to FILE as a raw image (created or replaced).",
+    "Zeroes become holes, so the file takes only the space of the data. Shows progress on stderr and the rate at",
+    "the end."})
 public final class VdiExportCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The VDI.")

@@ -9,8 +9,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code collie vdi flatten NAME}: a clone (or a snapshot's working VDI) stops depending on its snapshot. */
 @Command(name = "flatten", description = {
-    "Copies every object the VDI still shares with its snapshot into its own objects, inside the cluster, so it no",
-    "longer depends on the snapshot (which can then be deleted and its space freed). Takes as long as the copy."})
+    "Copies what the VDI shares with its snapshot, so it no longer depends on it.",
+    "Every shared object is copied into the VDI's own objects inside the cluster; the snapshot can then be deleted",
+    "and its space freed. Takes as long as the copy."})
 public final class VdiFlattenCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The VDI to flatten.")

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code collie vdi import [-c N] NAME FILE}: a new VDI of FILE's size and content; zeroes are not stored. */
 @Command(name = "import", description = {
-    "Creates the VDI NAME with the size and content of the raw image FILE. Chunks of zeroes are not written, so",
-    "they take no space. Shows progress on stderr and the rate at the end."})
+    "Creates the VDI NAME with the size and content of the raw image FILE.",
+    "Blocks of zeroes are not written, so they take no space. Shows progress on stderr and the rate at the end."})
 public final class VdiImportCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Name of the new VDI.")

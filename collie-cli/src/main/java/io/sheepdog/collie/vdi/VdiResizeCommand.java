@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code collie vdi resize [--force] NAME SIZE}: grows a VDI, or with --force shrinks it; prints nothing. */
 @Command(name = "resize", description = {
-    "Changes the size of a VDI (suffixes K, M, G, T, P). An attached NBD client sees the new size when it",
-    "connects again. Shrinking deletes the data past the new end and needs --force."})
+    "Changes the size of a VDI (suffixes K, M, G, T, P).",
+    "An attached NBD client sees the new size when it connects again. Shrinking deletes the data past the new end",
+    "and needs --force."})
 public final class VdiResizeCommand extends CollieCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The VDI to resize.")

@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
  * good stream (-s rolls back first) makes it whole.
  */
 @Command(name = "restore", description = {
-    "Applies a backup from stdin ('collie vdi backup') to the VDI. With -s the VDI is first rolled back to that",
-    "snapshot, the one the backup is relative to. The VDI must be at least as large as the backed-up one.",
+    "Applies a backup from stdin ('collie vdi backup') to the VDI.",
+    "With -s the VDI is first rolled back to that snapshot, the one the backup is relative to. The VDI must be at",
+    "least as large as the backed-up one.",
     "Shows progress on stderr on a terminal."})
 public final class VdiRestoreCommand extends CollieCommand {
     /** Requests in flight: zero records carry no data, data ones at most an object (16 x 4 MiB). */
