@@ -72,8 +72,23 @@ public final class ClusterMetadata {
             return CommandResult.success();
         } else if (command instanceof MetadataCommand.ForceRecover f) {
             return forceRecover(s, f);
+        } else if (command instanceof MetadataCommand.LockVdi l) {
+            return publish(VdiLockRules.lock(s, l));
+        } else if (command instanceof MetadataCommand.UnlockVdi u) {
+            return publish(VdiLockRules.unlock(s, u));
+        } else if (command instanceof MetadataCommand.MigrateVdiLock m) {
+            return publish(VdiLockRules.migrate(s, m));
+        } else if (command instanceof MetadataCommand.PassVdiLock p) {
+            return publish(VdiLockRules.pass(s, p));
+        } else if (command instanceof MetadataCommand.SetVdiShared c) {
+            return publish(VdiLockRules.setShared(s, c));
         }
         throw new IllegalArgumentException("unknown command " + command);
+    }
+
+    private CommandResult publish(VdiLockRules.Applied applied) {
+        state = applied.state();
+        return applied.result();
     }
 
     private CommandResult format(MetadataState s, MetadataCommand.Format f) {
@@ -158,6 +173,10 @@ public final class ClusterMetadata {
         if (refused != null) {
             return refused;
         }
+        CommandResult locked = VdiLockRules.refusedWhileLocked(s, r.name(), "roll back");
+        if (locked != null) {
+            return locked;
+        }
         VdiEntry working = s.workingVdi(r.name()).orElseThrow();
         VdiEntry snapshot = s.vdis().get(r.snapshotVid());
         if (snapshot == null || snapshot.isWorking() || !snapshot.name().equals(r.name())) {
@@ -229,6 +248,14 @@ public final class ClusterMetadata {
         if (e == null || e.deleted() || !e.name().equals(d.name())) {
             return CommandResult.rejected(Outcome.NO_SUCH_VDI, "no VDI " + d.name()
                     + String.format(" with id %06x", d.vid()));
+        }
+        if (e.isWorking()) {
+            CommandResult locked = VdiLockRules.refusedWhileLocked(s, e.name(), "delete");
+            if (locked != null) {
+                return locked;
+            }
+            // A VDI made later under the same name starts exclusive.
+            s = s.withShared(e.name(), false);
         }
         if (!s.children(e.vid()).isEmpty()) {
             Map<Integer, VdiEntry> vdis = new TreeMap<>(s.vdis());

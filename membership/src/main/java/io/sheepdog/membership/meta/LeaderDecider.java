@@ -5,6 +5,8 @@ import io.sheepdog.membership.NodeId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the metadata leader does besides replicating, decided from the replicated state, the live members and the
@@ -22,6 +24,11 @@ import java.util.Optional;
  *       without being applied (lost in a leader change, timed out, rejected as stale) is simply made again at the
  *       next evaluation, from the state of then; the compare-and-set on the previous epoch makes a duplicate
  *       harmless.</li>
+ *   <li><b>Lock leases.</b> A VDI write lock lasts as long as the daemon incarnation that holds it: once that
+ *       incarnation is no live member (the node died, restarted or was cut off), the leader releases the lock
+ *       ({@link MetadataCommand.UnlockVdi}, handing it to a live standby if a migration was under way), and drops a
+ *       standby that is gone. One such proposal at a time, and only when no epoch is to be proposed, so the epoch
+ *       without a dead data node comes first.</li>
  *   <li><b>No majority.</b> Live members that reach no majority of the voters cannot commit: the leader proposes
  *       and adds nothing, and {@link #status} says {@link ClusterStatus.State#NO_MAJORITY}.</li>
  * </ul>
@@ -76,9 +83,28 @@ public final class LeaderDecider {
         Optional<MetadataCommand> propose = Optional.empty();
         if (proposing == null && d instanceof EpochDecider.Propose p) {
             propose = Optional.of(p.command());
-            proposing = p.command();
+        } else if (proposing == null && !(d instanceof EpochDecider.Propose)) {
+            propose = expiredLock(state, live);
         }
+        propose.ifPresent(c -> proposing = c);
         return new Plan(add, propose, EpochDecider.status(state, d));
+    }
+
+    /**
+     * The command that ends a lease whose incarnation is no live member: the release of a lock whose holder is
+     * gone, or the cancelled migration of one whose standby is.
+     */
+    static Optional<MetadataCommand> expiredLock(MetadataState state, List<MemberInfo> live) {
+        Set<String> incarnations = live.stream().map(MemberInfo::incarnation).collect(Collectors.toSet());
+        for (VdiLock l : state.locks().values()) {
+            if (!incarnations.contains(l.holder().incarnation())) {
+                return Optional.of(new MetadataCommand.UnlockVdi(l.vdi(), l.generation()));
+            }
+            if (l.standby() != null && !incarnations.contains(l.standby().incarnation())) {
+                return Optional.of(new MetadataCommand.MigrateVdiLock(l.vdi(), l.generation(), ""));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The addition of {@code node} as a voter ended (added or failed); the next one may start. */
@@ -119,6 +145,9 @@ public final class LeaderDecider {
         }
         if (c instanceof MetadataCommand.Resume r) {
             return "resuming epoch " + r.epoch();
+        }
+        if (c instanceof MetadataCommand.UnlockVdi u) {
+            return "release of the lock of VDI " + u.name() + " (its holder left)";
         }
         return c.getClass().getSimpleName();
     }

@@ -26,6 +26,11 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = MetadataCommand.Resume.class, name = "resume"),
     @JsonSubTypes.Type(value = MetadataCommand.Shutdown.class, name = "shutdown"),
     @JsonSubTypes.Type(value = MetadataCommand.ForceRecover.class, name = "force-recover"),
+    @JsonSubTypes.Type(value = MetadataCommand.LockVdi.class, name = "lock-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.UnlockVdi.class, name = "unlock-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.MigrateVdiLock.class, name = "migrate-vdi-lock"),
+    @JsonSubTypes.Type(value = MetadataCommand.PassVdiLock.class, name = "pass-vdi-lock"),
+    @JsonSubTypes.Type(value = MetadataCommand.SetVdiShared.class, name = "set-vdi-shared"),
 })
 public sealed interface MetadataCommand {
 
@@ -178,6 +183,69 @@ public sealed interface MetadataCommand {
     record ForceRecover(long previous, long startMillis, List<MemberInfo> members) implements MetadataCommand {
         public ForceRecover {
             members = List.copyOf(members);
+        }
+    }
+
+    /**
+     * Takes the write lock of the working VDI {@code name} for {@code holder} (see docs/architecture.md, "Attach
+     * locks"). Granted with the name's next generation if the VDI is unlocked, or locked by the same client through
+     * an earlier incarnation of the same node (the daemon restarted under a running VM, which reconnected). Applied
+     * without change if {@code holder} holds it already. If the lock may migrate to {@code holder}'s node, the
+     * holder becomes the lock's standby. Otherwise rejected VDI_LOCKED, naming the holder; NO_SUCH_VDI if the name
+     * has no working VDI; INVALID if the VDI is shared ({@link SetVdiShared}), whose writers take no lock.
+     */
+    record LockVdi(String name, LockHolder holder, long millis) implements MetadataCommand {
+        public LockVdi {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(holder, "holder");
+        }
+    }
+
+    /**
+     * Releases the lock of {@code name} if it is still generation {@code generation}: its holder's last connection
+     * closed, the holder's incarnation left the cluster (the leader's lease check), or an operator broke it. A
+     * standby takes the lock over (a new generation), so the destination of a migration whose source closed first
+     * can write. Rejected NO_SUCH_LOCK if the lock is gone or has another generation by now.
+     */
+    record UnlockVdi(String name, long generation) implements MetadataCommand {
+        public UnlockVdi {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * Allows the lock of {@code name}, generation {@code generation}, to move to a client attached through node
+     * {@code toNodeId} (hex), the destination of a live migration; an empty {@code toNodeId} cancels that, and drops
+     * a standby that attached. Rejected NO_SUCH_LOCK like {@link UnlockVdi}.
+     */
+    record MigrateVdiLock(String name, long generation, String toNodeId) implements MetadataCommand {
+        public MigrateVdiLock {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(toNodeId, "toNodeId");
+        }
+    }
+
+    /**
+     * The standby {@code standby} of the lock of {@code name}, generation {@code generation}, takes it over with the
+     * next generation: the migrated VM's first write on its destination. From then on the source's writes carry an
+     * old generation and are refused. Rejected NO_SUCH_LOCK if the lock moved on or {@code standby} is not its
+     * standby.
+     */
+    record PassVdiLock(String name, long generation, LockHolder standby, long millis) implements MetadataCommand {
+        public PassVdiLock {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(standby, "standby");
+        }
+    }
+
+    /**
+     * Makes the VDI {@code name} shared (its writers take no lock: for cluster file systems and multipath that
+     * coordinate their own writes) or exclusive again. Taking effect for the next attach; rejected NO_SUCH_VDI if the
+     * name has no working VDI, VDI_LOCKED when making a locked VDI shared (the holder would lose its fence).
+     */
+    record SetVdiShared(String name, boolean shared) implements MetadataCommand {
+        public SetVdiShared {
+            Objects.requireNonNull(name, "name");
         }
     }
 }

@@ -30,10 +30,15 @@ import java.util.TreeSet;
  *                    that outlive it (a node that was down, a crash mid-delete) can never be taken for a new VDI's,
  *                    and a gateway still holding a deleted VDI's inode can only reach that VDI's objects (absent in
  *                    snapshots written before it existed: none)
+ * @param locks       the write lock of every locked working VDI, by name ({@link VdiLock})
+ * @param lockGenerations the last lock generation granted for each name ever locked: the next grant gets one more,
+ *                        so a generation is never reused, not even after the VDI was deleted and made again
+ * @param sharedVdis  the names of the VDIs whose writers take no lock ({@link MetadataCommand.SetVdiShared})
  */
 public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
                             Map<String, String> session, long version, boolean shuttingDown,
-                            SortedSet<Integer> retiredVids) {
+                            SortedSet<Integer> retiredVids, Map<String, VdiLock> locks,
+                            Map<String, Long> lockGenerations, SortedSet<String> sharedVdis) {
     /** The state of a never formatted cluster. */
     public static final MetadataState EMPTY = new MetadataState(null, Map.of(), List.of(), Map.of(), 0);
 
@@ -43,22 +48,30 @@ public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, L
         session = Collections.unmodifiableMap(new TreeMap<>(session));
         retiredVids = Collections.unmodifiableSortedSet(retiredVids == null ? new TreeSet<>()
                 : new TreeSet<>(retiredVids));
+        // Absent in snapshots written before locks existed: none.
+        locks = Collections.unmodifiableMap(locks == null ? new TreeMap<>() : new TreeMap<>(locks));
+        lockGenerations = Collections.unmodifiableMap(lockGenerations == null ? new TreeMap<>()
+                : new TreeMap<>(lockGenerations));
+        sharedVdis = Collections.unmodifiableSortedSet(sharedVdis == null ? new TreeSet<>()
+                : new TreeSet<>(sharedVdis));
     }
 
     /** A state that is not shutting down and has no deleted VDIs. */
     public MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, List<Epoch> epochs,
                          Map<String, String> session, long version) {
-        this(format, vdis, epochs, session, version, false, null);
+        this(format, vdis, epochs, session, version, false, null, null, null, null);
     }
 
     /** This state as of {@code newVersion}. */
     MetadataState withVersion(long newVersion) {
-        return new MetadataState(format, vdis, epochs, session, newVersion, shuttingDown, retiredVids);
+        return new MetadataState(format, vdis, epochs, session, newVersion, shuttingDown, retiredVids, locks,
+                lockGenerations, sharedVdis);
     }
 
     /** This state with another VDI table. */
     MetadataState withVdis(Map<Integer, VdiEntry> newVdis) {
-        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown, retiredVids);
+        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown, retiredVids, locks,
+                lockGenerations, sharedVdis);
     }
 
     /** This state without VDI {@code vid}, whose id is retired. */
@@ -67,17 +80,71 @@ public record MetadataState(ClusterFormat format, Map<Integer, VdiEntry> vdis, L
         newVdis.remove(vid);
         SortedSet<Integer> retired = new TreeSet<>(retiredVids);
         retired.add(vid);
-        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown, retired);
+        return new MetadataState(format, newVdis, epochs, session, version, shuttingDown, retired, locks,
+                lockGenerations, sharedVdis);
     }
 
     /** This state with another epoch history and session. */
     MetadataState withEpochs(List<Epoch> newEpochs, Map<String, String> newSession) {
-        return new MetadataState(format, vdis, newEpochs, newSession, version, false, retiredVids);
+        return new MetadataState(format, vdis, newEpochs, newSession, version, false, retiredVids, locks,
+                lockGenerations, sharedVdis);
     }
 
     /** This state marked as shutting down. */
     MetadataState shutDown() {
-        return new MetadataState(format, vdis, epochs, session, version, true, retiredVids);
+        return new MetadataState(format, vdis, epochs, session, version, true, retiredVids, locks,
+                lockGenerations, sharedVdis);
+    }
+
+    /** This state with the lock of {@code name} replaced by {@code lock} (null: unlocked). */
+    MetadataState withLock(String name, VdiLock lock) {
+        Map<String, VdiLock> newLocks = new TreeMap<>(locks);
+        Map<String, Long> generations = new TreeMap<>(lockGenerations);
+        if (lock == null) {
+            newLocks.remove(name);
+        } else {
+            newLocks.put(name, lock);
+            generations.merge(name, lock.generation(), Math::max);
+        }
+        return new MetadataState(format, vdis, epochs, session, version, shuttingDown, retiredVids, newLocks,
+                generations, sharedVdis);
+    }
+
+    /** This state with {@code name} shared or not. */
+    MetadataState withShared(String name, boolean shared) {
+        SortedSet<String> names = new TreeSet<>(sharedVdis);
+        if (shared) {
+            names.add(name);
+        } else {
+            names.remove(name);
+        }
+        return new MetadataState(format, vdis, epochs, session, version, shuttingDown, retiredVids, locks,
+                lockGenerations, names);
+    }
+
+    /** The write lock of the working VDI {@code name}, if it is locked. */
+    public Optional<VdiLock> lock(String name) {
+        return Optional.ofNullable(locks.get(name));
+    }
+
+    /** The generation the next grant of {@code name}'s lock gets. */
+    long nextLockGeneration(String name) {
+        return lockGenerations.getOrDefault(name, 0L) + 1;
+    }
+
+    /** Whether the writers of VDI {@code name} take no lock. */
+    public boolean shared(String name) {
+        return sharedVdis.contains(name);
+    }
+
+    /**
+     * Whether a write to the working VDI {@code name} carrying lock generation {@code generation} may apply: the
+     * generation of the lock if it is locked, 0 (no lock) if it is not or is shared. A writer whose lock was released
+     * or passed on carries an older generation and is refused: the fence.
+     */
+    public boolean writeAllowed(String name, long generation) {
+        VdiLock l = locks.get(name);
+        return l == null ? generation == 0 : l.generation() == generation;
     }
 
     /** Whether {@code vid} belongs to a VDI, or belonged to one that was deleted: a new VDI cannot have it. */

@@ -24,6 +24,10 @@ public enum Outcome {
     STALE_EPOCH(false),
     /** The command makes no sense (e.g. a format without data nodes). */
     INVALID(false),
+    /** The VDI's write lock is held by another client ({@link VdiLock#describe()} says who). */
+    VDI_LOCKED(false),
+    /** The lock named is gone, or has another generation by now. */
+    NO_SUCH_LOCK(false),
     /** The cluster is shutting down ({@code collie cluster shutdown}): no new epochs until it starts again. */
     SHUTTING_DOWN(false),
     /** This node cannot reach a majority of the cluster's members, so nothing can be committed. */

@@ -176,6 +176,36 @@ class LeaderDeciderTest {
     }
 
     @Test
+    void aLockEndsWithItsHoldersIncarnationAfterTheEpoch() {
+        ClusterMetadata m = formatted();
+        m.apply(new MetadataCommand.CreateVdi(ClusterMetadataTest.vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.LockVdi("alice", new LockHolder("10.0.0.5", C.id().toString(), "c", "c1"), 9));
+        // C died: the epoch without it first, the lock's release after.
+        LeaderDecider.Plan p = decider.next(m.state(), List.of(A1, B1), ABC, 10);
+        assertThat(p.propose()).isEqualTo(newEpoch(1, 10, A1, B1));
+        assertThat(decider.next(m.state(), List.of(A1, B1), ABC, 11).propose()).as("one at a time").isEmpty();
+        m.apply(p.propose().orElseThrow());
+        decider.proposalFinished(p.propose().orElseThrow());
+        LeaderDecider.Plan release = decider.next(m.state(), List.of(A1, B1), ABC, 12);
+        assertThat(release.propose()).contains(new MetadataCommand.UnlockVdi("alice", 1));
+        m.apply(release.propose().orElseThrow());
+        decider.proposalFinished(release.propose().orElseThrow());
+        assertThat(m.state().lock("alice")).isEmpty();
+        assertThat(decider.next(m.state(), List.of(A1, B1), ABC, 13).idle()).isTrue();
+    }
+
+    @Test
+    void aGoneStandbyIsDroppedAndALiveHoldersLockStays() {
+        ClusterMetadata m = formatted();
+        m.apply(new MetadataCommand.CreateVdi(ClusterMetadataTest.vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.LockVdi("alice", new LockHolder("h", A.id().toString(), "a", "a1"), 9));
+        m.apply(new MetadataCommand.MigrateVdiLock("alice", 1, B.id().toString()));
+        m.apply(new MetadataCommand.LockVdi("alice", new LockHolder("h", B.id().toString(), "b", "b0"), 9));
+        assertThat(decider.next(m.state(), List.of(A1, B1, C1), ABC, 10).propose())
+                .contains(new MetadataCommand.MigrateVdiLock("alice", 1, ""));
+    }
+
+    @Test
     void commandsAreNamedForTheLog() {
         assertThat(LeaderDecider.describe(newEpoch(4, 1, A1, member(GW, "g1")).orElseThrow()))
                 .isEqualTo("epoch 5 with [" + A.hostPort() + "]");

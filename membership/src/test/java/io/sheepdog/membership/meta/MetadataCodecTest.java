@@ -71,7 +71,7 @@ class MetadataCodecTest {
         assertThat(new String(MetadataCodec.encode(state), StandardCharsets.UTF_8)).isEqualTo(
                 "{\"format\":{\"clusterId\":\"c1\",\"copies\":3,\"strict\":true,\"createdMillis\":12},"
                 + "\"vdis\":{\"8137509\":" + vdiJson + "},"
-                + "\"epochs\":[],\"session\":{},\"version\":5,\"shuttingDown\":false,\"retiredVids\":[]}");
+                + "\"epochs\":[],\"session\":{},\"version\":5,\"shuttingDown\":false,\"retiredVids\":[],\"locks\":{},\"lockGenerations\":{},\"sharedVdis\":[]}");
         assertThat(MetadataCodec.decodeState(MetadataCodec.encode(state))).isEqualTo(state);
     }
 }
