@@ -2,12 +2,44 @@ package io.sheepdog.nbd;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
-/** Resolves export names to block devices. Called on the event loop: must answer without blocking for long. */
+/**
+ * Resolves export names to block devices. Called on the event loop: {@link #open} and {@link #list} must answer
+ * without blocking for long; what may take longer belongs in {@link #attach}, which answers with a future.
+ */
 public interface ExportProvider {
 
-    /** Opens the export for one connection; empty if there is no such export. */
+    /**
+     * Opens the export to describe it (NBD_OPT_INFO): the server closes the device right after answering. Also what
+     * the default {@link #attach} opens for transmission.
+     *
+     * @return the device, or empty if there is no such export
+     * @throws BlockDeviceException if the export exists but cannot be opened; its error chooses the option reply
+     */
     Optional<BlockDevice> open(String name) throws BlockDeviceException;
+
+    /**
+     * Opens the export for transmission on one connection (NBD_OPT_GO, NBD_OPT_EXPORT_NAME). This may take time
+     * (taking a lock another client holds, say) and the future may complete on any thread; the server reads no
+     * further options from that client meanwhile. The server closes the device it gets when the connection ends,
+     * also if the client went away before the future completed.
+     *
+     * <p>A future failed with a {@link BlockDeviceException} of {@link NbdError#EPERM} refuses the client by policy
+     * (NBD_REP_ERR_POLICY with the exception's message); other failures are answered as {@link #open} failures are.
+     * The default completes with {@link #open}, failing with anything it throws.
+     *
+     * @param name   the export the client asked for
+     * @param client who is asking
+     * @return the device, or empty if there is no such export
+     */
+    default CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
+        try {
+            return CompletableFuture.completedFuture(open(name));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** The exports for NBD_OPT_LIST. */
     List<ExportDescription> list();

@@ -1,6 +1,8 @@
 package io.sheepdog.nbd.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import java.util.List;
 
 /**
@@ -10,6 +12,11 @@ import java.util.List;
  * <p>At most one message is emitted per {@link #decode} call, so that the handler can replace this decoder right
  * after the option that ends the handshake: the bytes that follow are then forwarded, undecoded, to the
  * transmission-phase decoder that takes its place.
+ *
+ * <p>When the handler cannot decide at once whether an option ends the handshake (it waits for the export to be
+ * attached), it {@link #pause}s the decoder: what the client sends meanwhile stays buffered, undecoded, because it
+ * may be options or, if the option succeeds, transmission requests. The handler then either replaces the decoder
+ * (the buffered bytes go to the transmission decoder) or {@link #resume}s it.
  *
  * <p>A bad option magic or an option longer than {@link NbdProtocol#MAX_OPTION_DATA_LENGTH} is a
  * {@link NbdProtocolException}; the decoder then enters {@link State#BAD_MESSAGE} and discards all further input.
@@ -24,6 +31,8 @@ public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDeco
         AWAIT_OPTION_HEADER,
         /** Header read; waiting for all of the option's data. */
         AWAIT_OPTION_DATA,
+        /** Between options, held by {@link #pause()}: nothing is decoded until {@link #resume()}. */
+        PAUSED,
         /** The stream is corrupt; everything is discarded until the connection closes. */
         BAD_MESSAGE
     }
@@ -31,6 +40,7 @@ public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDeco
     private final int maxOptionDataLength;
     private int optionCode;
     private int optionLength;
+    private ChannelHandlerContext ctx;
 
     /** A decoder accepting options of up to {@link NbdProtocol#MAX_OPTION_DATA_LENGTH} data bytes. */
     public NbdHandshakeDecoder() {
@@ -47,7 +57,48 @@ public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDeco
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Stops decoding after the option just emitted; called from the handler while it handles that option.
+     *
+     * @throws IllegalStateException unless the decoder is between options
+     */
+    public void pause() {
+        if (state() != State.AWAIT_OPTION_HEADER) {
+            throw new IllegalStateException("cannot pause the handshake decoder in state " + state());
+        }
+        state(State.PAUSED);
+    }
+
+    /**
+     * Decodes what arrived while paused, then carries on; must be called on the channel's event loop.
+     *
+     * @throws IllegalStateException if the decoder is not paused
+     */
+    public void resume() {
+        if (state() != State.PAUSED) {
+            throw new IllegalStateException("the handshake decoder is not paused but in state " + state());
+        }
+        state(State.AWAIT_OPTION_HEADER);
+        if (ctx == null || ctx.isRemoved() || actualReadableBytes() == 0) {
+            return;
+        }
+        // the buffered bytes came with reads that are over: no new read will decode them, so start one ourselves
+        try {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e); // where an exception from a read would have gone
+        }
+    }
+
+    @Override
     void decodeStream(ByteBuf in, List<Object> out) {
+        if (state() == State.PAUSED) {
+            return;
+        }
         if (state() == State.AWAIT_CLIENT_FLAGS) {
             if (in.readableBytes() < 4) {
                 return;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.BlockDeviceException;
 import io.sheepdog.nbd.ExportProvider;
+import io.sheepdog.nbd.NbdError;
 import io.sheepdog.nbd.codec.NbdClientFlag;
 import io.sheepdog.nbd.codec.NbdClientFlags;
 import io.sheepdog.nbd.codec.NbdExportNameReply;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * Sends the greeting when the channel becomes active, answers options, and when NBD_OPT_EXPORT_NAME or
  * NBD_OPT_GO succeeds replaces the handshake stages with the transmission stages.
  *
+ * <p>Those two options get their device from {@link ExportProvider#attach}, which may take a while (a lock);
+ * {@link NbdAttacher} holds the client's later bytes back until it answers, so no option is answered out of turn.
+ * A failure with EPERM refuses GO by policy (NBD_REP_ERR_POLICY with the provider's message); other failures are
+ * answered as those of {@link ExportProvider#open}, which NBD_OPT_INFO uses.
+ *
  * <p>Supported: EXPORT_NAME, ABORT, LIST, INFO, GO (NBD_INFO_EXPORT, NAME, DESCRIPTION, BLOCK_SIZE),
  * STRUCTURED_REPLY, LIST_META_CONTEXT and SET_META_CONTEXT (base:allocation and the provider's
  * {@link io.sheepdog.nbd.MetaContextSource contexts}). STARTTLS is refused by policy
@@ -41,6 +47,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final NbdServerConfig config;
     private final ExportProvider exports;
     private final NbdMetaContexts metaContexts;
+    private final NbdAttacher attacher;
     private boolean noZeroes;
     private boolean structuredReplies;
 
@@ -48,6 +55,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         this.config = config;
         this.exports = exports;
         this.metaContexts = new NbdMetaContexts(exports.metaContexts());
+        this.attacher = new NbdAttacher(exports);
     }
 
     @Override
@@ -87,10 +95,18 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void onOption(ChannelHandlerContext ctx, NbdOptionRequest option) {
         LOG.debug("{} option {}", ctx.channel(), option);
+        if (attacher.pending()) {
+            // the decoder is paused while an attach is pending, so this is a bug here, not a client's mistake
+            throw new IllegalStateException("option " + option + " decoded while an export is being attached");
+        }
         if (option instanceof NbdOptionRequest.ExportName exportName) {
-            exportName(ctx, exportName.name());
+            attach(ctx, exportName, exportName.name());
         } else if (option instanceof NbdOptionRequest.Info info) {
-            info(ctx, info);
+            if (info.option() == NbdOption.GO) {
+                attach(ctx, info, info.name());
+            } else {
+                info(ctx, info);
+            }
         } else if (option instanceof NbdOptionRequest.MetaContext meta) {
             metaContexts.answer(meta, structuredReplies).forEach(ctx::write);
             ctx.flush();
@@ -134,66 +150,118 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void exportName(ChannelHandlerContext ctx, String name) {
-        BlockDevice device;
-        try {
-            device = exports.open(name).orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("{} opening export '{}' failed", ctx.channel(), name, e);
-            device = null;
-        }
-        if (device == null) {
-            // NBD_OPT_EXPORT_NAME has no error reply: the spec mandates terminating the session
-            LOG.info("{} NBD_OPT_EXPORT_NAME for unknown export '{}'; closing", ctx.channel(), name);
-            ctx.close();
-            return;
-        }
-        int flags = NbdExportFlags.of(device, structuredReplies);
-        ctx.writeAndFlush(new NbdExportNameReply(device.size(), flags, noZeroes));
-        enterTransmission(ctx, name, device, flags);
+    private void attach(ChannelHandlerContext ctx, NbdOptionRequest option, String name) {
+        attacher.attach(ctx, name, (result, failure) -> onAttached(ctx, option, name, result, failure));
     }
 
+    private void onAttached(ChannelHandlerContext ctx, NbdOptionRequest option, String name,
+                            Optional<BlockDevice> result, Throwable failure) {
+        try {
+            if (failure != null) {
+                attachFailed(ctx, option, name, NbdErrors.unwrap(failure));
+            } else if (result.isEmpty()) {
+                unknownExport(ctx, option, name);
+            } else {
+                enterTransmission(ctx, option, name, result.get());
+            }
+        } catch (RuntimeException e) {
+            exceptionCaught(ctx, e);
+        }
+    }
+
+    private void attachFailed(ChannelHandlerContext ctx, NbdOptionRequest option, String name, Throwable cause) {
+        if (option instanceof NbdOptionRequest.Info go) {
+            refuse(ctx, go.code(), name, cause);
+            return;
+        }
+        // NBD_OPT_EXPORT_NAME has no error reply: the spec mandates terminating the session
+        if (cause instanceof BlockDeviceException e && e.error() == NbdError.EPERM) {
+            LOG.info("{} NBD_OPT_EXPORT_NAME for '{}' refused: {}; closing", ctx.channel(), name, e.getMessage());
+        } else {
+            LOG.warn("{} opening export '{}' failed; closing", ctx.channel(), name, cause);
+        }
+        ctx.close();
+    }
+
+    private void unknownExport(ChannelHandlerContext ctx, NbdOptionRequest option, String name) {
+        if (option instanceof NbdOptionRequest.Info info) {
+            error(ctx, info.code(), NbdOptionReplyType.ERR_UNKNOWN, "unknown export '" + name + "'");
+            return;
+        }
+        // NBD_OPT_EXPORT_NAME has no error reply: the spec mandates terminating the session
+        LOG.info("{} NBD_OPT_EXPORT_NAME for unknown export '{}'; closing", ctx.channel(), name);
+        ctx.close();
+    }
+
+    /** Answers an INFO or GO whose export could not be opened. */
+    private void refuse(ChannelHandlerContext ctx, int code, String name, Throwable cause) {
+        if (cause instanceof BlockDeviceException e) {
+            // EPERM is the provider's policy decision (say, another client holds the lock): its words are the answer
+            String message = e.error() == NbdError.EPERM ? e.getMessage() : "cannot open export: " + e.getMessage();
+            error(ctx, code, NbdErrors.optionReplyFor(e.error()), message);
+        } else {
+            LOG.warn("{} opening export '{}' failed", ctx.channel(), name, cause);
+            error(ctx, code, NbdOptionReplyType.ERR_UNKNOWN, "cannot open export: " + cause);
+        }
+    }
+
+    /** NBD_OPT_INFO: describes the export from a device opened (not attached) for the purpose, then closed. */
     private void info(ChannelHandlerContext ctx, NbdOptionRequest.Info info) {
-        int code = info.code();
         Optional<BlockDevice> opened;
         try {
             opened = exports.open(info.name());
-        } catch (BlockDeviceException e) {
-            error(ctx, code, NbdErrors.optionReplyFor(e.error()), "cannot open export: " + e.getMessage());
-            return;
         } catch (RuntimeException e) {
-            LOG.warn("{} opening export '{}' failed", ctx.channel(), info.name(), e);
-            error(ctx, code, NbdOptionReplyType.ERR_UNKNOWN, "cannot open export: " + e);
+            refuse(ctx, info.code(), info.name(), e);
             return;
         }
         if (opened.isEmpty()) {
-            error(ctx, code, NbdOptionReplyType.ERR_UNKNOWN, "unknown export '" + info.name() + "'");
+            unknownExport(ctx, info, info.name());
             return;
         }
         BlockDevice device = opened.get();
-        int flags = NbdExportFlags.of(device, structuredReplies);
-        NbdExportInfo.replies(info, device.size(), flags, config.maxPayload(), exports).forEach(ctx::write);
-        ctx.writeAndFlush(new NbdOptionReply.Ack(code));
-        if (info.option() == NbdOption.GO) {
-            enterTransmission(ctx, info.name(), device, flags);
-        } else {
+        try {
+            describe(ctx, info, device, NbdExportFlags.of(device, structuredReplies));
+        } finally {
             NbdErrors.closeQuietly(device, LOG);
         }
+    }
+
+    /** The NBD_REP_INFO replies and the ACK that answer INFO or GO. */
+    private void describe(ChannelHandlerContext ctx, NbdOptionRequest.Info info, BlockDevice device, int flags) {
+        NbdExportInfo.replies(info, device.size(), flags, config.maxPayload(), exports).forEach(ctx::write);
+        ctx.writeAndFlush(new NbdOptionReply.Ack(info.code()));
     }
 
     private void error(ChannelHandlerContext ctx, int option, NbdOptionReplyType type, String message) {
         ctx.writeAndFlush(new NbdOptionReply.Error(option, type, NbdErrors.truncate(message)));
     }
 
-    private void enterTransmission(ChannelHandlerContext ctx, String name, BlockDevice device, int flags) {
-        NbdSession session = new NbdSession(name, device, flags, structuredReplies,
-                structuredReplies ? metaContexts.selectedFor(name) : List.of(), config.maxPayload());
-        LOG.debug("{} entering transmission: {}", ctx.channel(), session);
-        // Order matters: the new handler must be in place before the old decoder is removed, because removing it
-        // forwards any bytes it has buffered (requests sent right after the option) to the new decoder.
+    /**
+     * Answers a GO or EXPORT_NAME whose device is attached and switches to transmission, whose handler then closes
+     * the device when the connection ends.
+     */
+    private void enterTransmission(ChannelHandlerContext ctx, NbdOptionRequest option, String name,
+                                   BlockDevice device) {
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.replace(this, NbdServerInitializer.TRANSMISSION_HANDLER,
-                new NbdTransmissionHandler(session, config.maxInFlightRequests()));
+        try {
+            int flags = NbdExportFlags.of(device, structuredReplies);
+            if (option instanceof NbdOptionRequest.Info go) {
+                describe(ctx, go, device, flags);
+            } else {
+                ctx.writeAndFlush(new NbdExportNameReply(device.size(), flags, noZeroes));
+            }
+            NbdSession session = new NbdSession(name, device, flags, structuredReplies,
+                    structuredReplies ? metaContexts.selectedFor(name) : List.of(), config.maxPayload());
+            LOG.debug("{} entering transmission: {}", ctx.channel(), session);
+            // Order matters: the new handler must be in place before the old decoder is removed, because removing
+            // it forwards any bytes it has buffered (requests sent right after the option) to the new decoder.
+            pipeline.replace(this, NbdServerInitializer.TRANSMISSION_HANDLER,
+                    new NbdTransmissionHandler(session, config.maxInFlightRequests()));
+        } catch (RuntimeException e) {
+            // no transmission handler took the device over, so nothing else would close it (or release its lock)
+            NbdErrors.closeQuietly(device, LOG);
+            throw e;
+        }
         pipeline.replace(NbdServerInitializer.HANDSHAKE_ENCODER, NbdServerInitializer.REPLY_ENCODER,
                 new NbdReplyEncoder());
         pipeline.replace(NbdServerInitializer.HANDSHAKE_DECODER, NbdServerInitializer.REQUEST_DECODER,

@@ -9,9 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sheepdog.nbd.testutil.Channels;
 import io.sheepdog.nbd.testutil.Wire;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +130,46 @@ class NbdHandshakeDecoderTest {
         assertMalformed(9, concat(metaData("x", "base:"), new byte[] {9}), "trailing");
         assertMalformed(1, new byte[NbdProtocol.MAX_STRING_LENGTH + 1], "too long");
         assertMalformed(7, bytes().lstr("n".repeat(NbdProtocol.MAX_STRING_LENGTH + 1)).u16(0).array(), "too long");
+    }
+
+    /** Pauses the decoder when GO arrives, as the handshake handler does while the export is being attached. */
+    private static final class PauseOnGo extends ChannelInboundHandlerAdapter {
+        private final NbdHandshakeDecoder decoder;
+        final List<Object> seen = new ArrayList<>();
+
+        PauseOnGo(NbdHandshakeDecoder decoder) {
+            this.decoder = decoder;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            seen.add(msg);
+            if (msg instanceof NbdOptionRequest.Info info && info.option() == NbdOption.GO) {
+                decoder.pause();
+            }
+        }
+    }
+
+    @Test
+    void pausedAfterAnOptionItHoldsTheRestUntilResumed() {
+        NbdHandshakeDecoder decoder = new NbdHandshakeDecoder();
+        PauseOnGo handler = new PauseOnGo(decoder);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, handler);
+        byte[] list = option(3, new byte[0]);
+        channel.writeInbound(Unpooled.wrappedBuffer(concat(bytes().u32(1).array(), option(7, infoData("disk")),
+                list, list)));
+        channel.writeInbound(Unpooled.wrappedBuffer(option(2, new byte[0])));
+        NbdOptionRequest go = new NbdOptionRequest.Info(NbdOption.GO, "disk", List.of());
+        assertThat(handler.seen).containsExactly(new NbdClientFlags(1), go);
+        assertThat(decoder.state()).isEqualTo(NbdHandshakeDecoder.State.PAUSED);
+        assertThatThrownBy(decoder::pause).isInstanceOf(IllegalStateException.class);
+
+        decoder.resume();
+        assertThat(handler.seen).containsExactly(new NbdClientFlags(1), go, new NbdOptionRequest.Bare(3, 0),
+                new NbdOptionRequest.Bare(3, 0), new NbdOptionRequest.Bare(2, 0));
+        assertThat(decoder.state()).isEqualTo(NbdHandshakeDecoder.State.AWAIT_OPTION_HEADER);
+        assertThatThrownBy(decoder::resume).isInstanceOf(IllegalStateException.class);
+        assertThat(channel.finish()).isFalse();
     }
 
     private static void assertMalformed(int code, byte[] data, String reason) {

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -237,6 +238,42 @@ class NbdServerTest {
         NbdTestClient.Reply data = c.call(CMD_BLOCK_STATUS, 0, 1L << 32, 0xFFFF_FFFFL, null);
         assertThat(data.extents().get(0)).containsExactly(1 << 20, 0);
         assertThat(big.allocatedBytes()).isEqualTo(1 << 20);
+    }
+
+    /**
+     * The attach completes on a device thread while the event loop goes on: the client is let in only then, and a
+     * client that left while its attach was pending gets its device closed once the attach completes.
+     */
+    @Test
+    void anAttachCompletingOnAnotherThreadAdmitsTheClientAndALateDeviceIsClosed() throws Exception {
+        disk = new MemoryBlockDevice(16 << 20, deviceThreads);
+        exports = new MemoryExportProvider().add("disk", "test disk", disk);
+        HeldAttachProvider held = new HeldAttachProvider(exports);
+        server = new NbdServer(NbdServerConfig.builder().port(0).eventLoopThreads(1).build(), held);
+        port = server.start();
+        ExecutorService clientThread = Executors.newSingleThreadExecutor();
+        toClose.add(clientThread::shutdownNow);
+        Future<NbdTestClient> connecting = clientThread.submit(() -> NbdTestClient.connect(port, "disk", true, true));
+        await(() -> held.calls.size() == 1, "the attach");
+        assertThat(held.calls.get(0).client().host()).isEqualTo("127.0.0.1");
+
+        try (Socket leaving = new Socket("127.0.0.1", port)) {
+            leaving.getInputStream().readNBytes(18); // the greeting
+            leaving.getOutputStream().write(Wire.concat(Wire.bytes().u32(3).array(),
+                    Wire.option(7, Wire.infoData("disk"))));
+            await(() -> held.calls.size() == 2, "the leaving client's attach");
+        }
+        assertThat(connecting.isDone()).as("the first client waits for its attach").isFalse();
+
+        deviceThreads.execute(() -> held.open(0));
+        NbdTestClient c = connecting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        toClose.add(c);
+        assertThat(c.call(CMD_WRITE, 0, 4096, 3, new byte[] {4, 5, 6}).error()).isZero();
+        assertThat(c.call(CMD_READ, 0, 4096, 3, null).data()).containsExactly(4, 5, 6);
+
+        deviceThreads.execute(() -> held.open(1));
+        await(() -> exports.openDevices() == 1, "the leaving client's device closed");
+        await(() -> server.connectionCount() == 1, "the leaving client's connection closed");
     }
 
     /** Holds reads at offset 0 until the gate opens; everything else goes straight through. */

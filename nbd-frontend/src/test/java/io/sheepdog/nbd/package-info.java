@@ -1,0 +1,2 @@
+/** Tests of the SPI and model types. */
+package io.sheepdog.nbd;
