@@ -3,6 +3,7 @@ package io.sheepdog.collie;
 import io.sheepdog.collie.cluster.ClusterCommand;
 import io.sheepdog.collie.node.NodeCommand;
 import io.sheepdog.collie.vdi.VdiCommand;
+import io.sheepdog.collie.vm.VmCommand;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.daemon.proto.SheepProtocol;
@@ -28,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = CollieVersion.class,
         description = "Administers a sheepdog cluster through one of its sheep.",
-        subcommands = {ClusterCommand.class, NodeCommand.class, VdiCommand.class},
+        subcommands = {ClusterCommand.class, NodeCommand.class, VdiCommand.class, VmCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeOnExecutionException = ExitCodes.FAILURE,
         exitCodeListHeading = "%nExit codes:%n",

@@ -25,6 +25,7 @@ import io.sheepdog.daemon.recovery.RecoveryMetrics;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.vdi.VdiCopies;
+import io.sheepdog.daemon.vdi.VdiLocks;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.membership.MembershipConfig;
 import io.sheepdog.membership.MembershipException;
@@ -146,6 +147,9 @@ public final class SheepDaemon implements AutoCloseable {
             VdiService vdis = new VdiService(cluster.metadata(), gateway, new KeyedSerializer(),
                     PooledByteBufAllocator.DEFAULT, Clock.systemUTC(), copies, timings.vdi(),
                     new PeerSnapshotFreezer(cluster.membership(), peers));
+            VdiLocks locks = new VdiLocks(cluster.metadata(), cluster.membership()::selfInfo, Clock.systemUTC(),
+                    Ticker.systemTicker(), timer, timings.locks());
+            cluster.metadata().addListener(locks);
             long sweep = timings.reclaimSweep().toMillis();
             timer.scheduleWithFixedDelay(() -> {
                 if (cluster.isMetadataLeader()) {
@@ -163,7 +167,7 @@ public final class SheepDaemon implements AutoCloseable {
             opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
                     .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).build(),
-                    new VdiExportProvider(vdis));
+                    new VdiExportProvider(vdis, locks));
             opened.add(nbd);
             SheepDaemon daemon = new SheepDaemon(config, store, io, timer, List.copyOf(opened), self);
             cluster.metadata().addListener(new ClusterShutdownHook(cluster.membership(),

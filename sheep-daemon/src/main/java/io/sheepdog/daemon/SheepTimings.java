@@ -9,6 +9,7 @@ import io.sheepdog.daemon.peer.EpochRetryConfig;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.recovery.RecoveryConfig;
 import io.sheepdog.daemon.server.SheepServerConfig;
+import io.sheepdog.daemon.vdi.LockTimings;
 import io.sheepdog.daemon.vdi.VdiTimeouts;
 import io.sheepdog.nbd.server.NbdServerConfig;
 import java.time.Duration;
@@ -62,6 +63,9 @@ import java.time.Duration;
  *                           never comes (its maker died)
  * @param reclaimSweep       10 min: how often the metadata leader frees the objects of deleted snapshots that nothing
  *                           reads any more, which a crash between a delete's commit and its removals left behind
+ * @param attachLockWait     5 s: how long an NBD attach waits for a VDI's write lock held by another client to be
+ *                           released before it is refused
+ * @param lockReleaseRetry   1 s: the pause before the release of a lock that found no majority is proposed again
  */
 public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Duration retryFirstBackoff,
                            Duration retryMaxBackoff, Duration recoveryRetryPause, Duration recoveryPoll,
@@ -70,7 +74,7 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
                            Duration shutdownAnswerWait, Duration shutdownLeaderWait, Duration shutdownPoll,
                            Duration serverShutdown, Duration nbdShutdown, Duration peerClose,
                            Duration peerLoopShutdown, Duration storeDrain, Duration snapshotFreeze,
-                           Duration reclaimSweep) {
+                           Duration reclaimSweep, Duration attachLockWait, Duration lockReleaseRetry) {
 
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -97,7 +101,9 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
             Duration.ofSeconds(2),                          // peerLoopShutdown
             Duration.ofSeconds(30),                         // storeDrain
             Duration.ofSeconds(10),                         // snapshotFreeze
-            Duration.ofMinutes(10));                        // reclaimSweep
+            Duration.ofMinutes(10),                         // reclaimSweep
+            Duration.ofSeconds(5),                          // attachLockWait
+            Duration.ofSeconds(1));                         // lockReleaseRetry
 
     public SheepTimings {
         positive("peerTimeout", peerTimeout);
@@ -122,6 +128,8 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
         positive("peerLoopShutdown", peerLoopShutdown);
         positive("storeDrain", storeDrain);
         positive("reclaimSweep", reclaimSweep);
+        positive("attachLockWait", attachLockWait);
+        positive("lockReleaseRetry", lockReleaseRetry);
         // Accessors read fields, which a compact constructor has not assigned yet: check the relations on the values.
         new EpochRetryConfig(gatewayTimeout, retryFirstBackoff, retryMaxBackoff);
         checkArgument(gatewayTimeout.compareTo(peerTimeout) > 0, "the gateway timeout (%s) must be longer than the "
@@ -147,6 +155,11 @@ public record SheepTimings(Duration peerTimeout, Duration gatewayTimeout, Durati
     /** The waits of the VDI service. */
     public VdiTimeouts vdi() {
         return new VdiTimeouts(vdiAdminStepWait, inodeLoadWait, readBarrierWait, metadataWait, snapshotFreeze);
+    }
+
+    /** The waits of the VDI write locks. */
+    public LockTimings locks() {
+        return new LockTimings(attachLockWait, lockReleaseRetry);
     }
 
     /** The waits and periods of cluster administration. */

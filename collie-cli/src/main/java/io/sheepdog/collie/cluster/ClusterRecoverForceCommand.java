@@ -1,15 +1,11 @@
 package io.sheepdog.collie.cluster;
 
 import io.sheepdog.collie.CollieCommand;
-import io.sheepdog.collie.CollieException;
 import io.sheepdog.collie.CollieIo;
+import io.sheepdog.collie.Confirmation;
 import io.sheepdog.collie.ExitCodes;
 import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.client.SheepClient;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,20 +26,13 @@ public final class ClusterRecoverForceCommand extends CollieCommand {
 
     @Override
     protected int run(SheepClient sheep, CollieIo io) throws Exception {
-        if (!yes && !confirmed(io)) {
-            throw new CollieException(ExitCodes.FAILURE, "not confirmed; nothing changed");
+        if (!yes) {
+            Confirmation.require(io,
+                    "Caution: the cluster will start a new epoch with the nodes that are up now, giving up on",
+                    "the nodes of the last epoch it waits for ('collie cluster info' names them).");
         }
         EpochInfo e = sheep.recoverForce();
         io.out().println("Recovery forced: epoch " + e.epoch() + " started with " + String.join(", ", e.nodes()));
         return ExitCodes.SUCCESS;
-    }
-
-    private static boolean confirmed(CollieIo io) throws IOException {
-        io.out().println("Caution: the cluster will start a new epoch with the nodes that are up now, giving up on");
-        io.out().println("the nodes of the last epoch it waits for ('collie cluster info' names them).");
-        io.out().print("Are you sure you want to continue? [yes/no]: ");
-        io.out().flush();
-        String answer = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8)).readLine();
-        return answer != null && answer.strip().equalsIgnoreCase("yes");
     }
 }

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
             VdiWriteCommand.class, VdiCheckCommand.class, VdiSnapshotCommand.class, VdiCloneCommand.class,
             VdiRollbackCommand.class, VdiResizeCommand.class, VdiTreeCommand.class, VdiObjectCommand.class,
             VdiImportCommand.class, VdiExportCommand.class, VdiFlattenCommand.class,
-            VdiBackupCommand.class, VdiRestoreCommand.class})
+            VdiBackupCommand.class, VdiRestoreCommand.class, VdiLockCommand.class})
 public final class VdiCommand {
 }

@@ -47,6 +47,8 @@ public enum ResultCode {
     HALT(0x12, 1),
     /** The VDI is a snapshot, which is never written: write its working VDI, or clone it. */
     READONLY(0x13, 1),
+    /** The VDI is not locked, or its lock changed hands since the caller looked. */
+    NO_LOCK(0x14, 5),
     /** Client side only, never sent: the daemon could not be reached or the connection broke. */
     NETWORK_ERROR(0xfe, 2);
 

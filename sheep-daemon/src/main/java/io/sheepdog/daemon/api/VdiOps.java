@@ -132,4 +132,30 @@ public interface VdiOps {
     default ObjectCheck check(long oid) throws SheepException {
         throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep cannot check objects");
     }
+
+    /** The write lock of every locked working VDI, and every shared VDI, sorted by name. */
+    default List<VdiLockInfo> locks() throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep has no VDI locks");
+    }
+
+    /**
+     * Breaks the write lock of VDI {@code name} if it is still generation {@code generation} (0: whichever it is);
+     * the client that held it cannot write any more. NO_LOCK if it is not locked or has another generation by now.
+     */
+    default void unlock(String name, long generation) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep has no VDI locks");
+    }
+
+    /**
+     * Lets the write lock of VDI {@code name} move to a client attached through node {@code toNode} (host:port), the
+     * destination of a live migration; an empty {@code toNode} cancels that. Answers the lock as it is then.
+     */
+    default VdiLockInfo migrateLock(String name, String toNode) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep has no VDI locks");
+    }
+
+    /** Makes VDI {@code name} shared (its writers take no lock) or exclusive, for the attaches from now on. */
+    default void setShared(String name, boolean shared) throws SheepException {
+        throw new SheepException(ResultCode.NOT_SUPPORTED, "this sheep has no VDI locks");
+    }
 }

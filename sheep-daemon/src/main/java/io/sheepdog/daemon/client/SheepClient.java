@@ -19,6 +19,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.api.VdiLockInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.proto.Opcode;
 import io.sheepdog.daemon.proto.SheepJson;
@@ -335,6 +336,30 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
     public void freeze(int vid, boolean frozen) throws SheepException {
         block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_FREEZE, 0, vid, frozen ? 1 : 0, 0, 0,
                 Unpooled.EMPTY_BUFFER)), peer));
+    }
+
+    @Override
+    public List<VdiLockInfo> locks() throws SheepException {
+        return block(ResponseMapping.jsonList(call(SheepRequest.of(Opcode.VDI_LOCKS)), VdiLockInfo.class, peer));
+    }
+
+    @Override
+    public void unlock(String name, long generation) throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_UNLOCK, 0, 0, 0, generation, 0,
+                nameJson(name))), peer));
+    }
+
+    @Override
+    public VdiLockInfo migrateLock(String name, String toNode) throws SheepException {
+        return block(ResponseMapping.json(call(SheepRequest.of(Opcode.VDI_LOCK_MIGRATE, 0, 0, 0, 0, 0,
+                SheepJson.encode(SheepTransport.ALLOCATOR, new VdiRequests.MigrateLock(name, toNode)))),
+                VdiLockInfo.class, peer));
+    }
+
+    @Override
+    public void setShared(String name, boolean shared) throws SheepException {
+        block(ResponseMapping.empty(call(SheepRequest.of(Opcode.VDI_SET_SHARED, 0, 0, shared ? 1 : 0, 0, 0,
+                nameJson(name))), peer));
     }
 
     /** A lifecycle request with a JSON body, answered with the VDI it made or changed. */

@@ -6,6 +6,7 @@ import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.vdi.Inode;
 import io.sheepdog.daemon.vdi.VdiIo;
 import io.sheepdog.daemon.vdi.VdiService;
+import io.sheepdog.daemon.vdi.WriteAttachment;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.BlockDeviceException;
 import io.sheepdog.nbd.Extent;
@@ -32,16 +33,22 @@ final class VdiBlockDevice implements BlockDevice {
     private final VdiDiffContexts diffs;
     private final VdiIo io;
     private final long size;
-    private final boolean readOnly;
+    private final boolean snapshot;
+    private final WriteAttachment writer;
     private volatile Inode inode;
 
-    VdiBlockDevice(Inode inode, VdiService vdis, VdiDiffContexts diffs) {
+    /**
+     * @param writer the connection's right to write ({@link io.sheepdog.daemon.vdi.VdiLocks}); null for a read-only
+     *               device (a snapshot, or a working VDI opened as {@code NAME/ro})
+     */
+    VdiBlockDevice(Inode inode, VdiService vdis, VdiDiffContexts diffs, WriteAttachment writer) {
         this.inode = inode;
         this.vdis = vdis;
         this.diffs = diffs;
         this.io = vdis.io();
         this.size = inode.size();
-        this.readOnly = !inode.record().isWorking();
+        this.snapshot = !inode.record().isWorking();
+        this.writer = snapshot ? null : writer;
     }
 
     @Override
@@ -51,7 +58,14 @@ final class VdiBlockDevice implements BlockDevice {
 
     @Override
     public boolean readOnly() {
-        return readOnly;
+        return writer == null;
+    }
+
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
     }
 
     @Override
@@ -99,12 +113,18 @@ final class VdiBlockDevice implements BlockDevice {
     }
 
     /**
-     * Runs a change on the current inode; if a snapshot superseded that inode while the change was held back by its
-     * freeze (READONLY), once more on the name's new working inode.
+     * Runs a change on the current inode once the write lock lets it ({@link WriteAttachment#beforeWrite()}, the
+     * fence); if a snapshot superseded that inode while the change was held back by its freeze (READONLY), once more
+     * on the name's new working inode.
      */
     private CompletableFuture<Void> change(Function<Inode, CompletableFuture<Void>> op) {
-        return current().thenCompose(in -> op.apply(in).exceptionallyCompose(e -> {
-            if (!readOnly && in.superseded() && SheepException.unwrap(e) instanceof SheepException se
+        if (writer == null) {
+            return CompletableFuture.failedFuture(new SheepException(ResultCode.READONLY,
+                    "VDI " + inode.record().name() + " is open read-only on this connection"));
+        }
+        return writer.beforeWrite().thenCompose(v -> current()).thenCompose(in -> op.apply(in)
+                .exceptionallyCompose(e -> {
+            if (in.superseded() && SheepException.unwrap(e) instanceof SheepException se
                     && se.result() == ResultCode.READONLY) {
                 return current().thenCompose(op);
             }
@@ -115,7 +135,7 @@ final class VdiBlockDevice implements BlockDevice {
     /** The inode to serve this request from: the one held, or, once it was superseded, the name's working one. */
     private CompletableFuture<Inode> current() {
         Inode held = inode;
-        if (!held.superseded() || readOnly) {
+        if (!held.superseded() || snapshot) {
             return CompletableFuture.completedFuture(held);
         }
         return vdis.workingInode(held.record().name()).thenApply(next -> {
@@ -134,7 +154,7 @@ final class VdiBlockDevice implements BlockDevice {
             NbdError err = switch (se.result()) {
                 case NO_SPACE, FULL_VDI -> NbdError.ENOSPC;
                 case INVALID_PARAMS -> NbdError.EINVAL;
-                case READONLY -> NbdError.EPERM;
+                case READONLY, VDI_LOCKED -> NbdError.EPERM;
                 case SHUTDOWN -> NbdError.ESHUTDOWN;
                 default -> NbdError.EIO;
             };

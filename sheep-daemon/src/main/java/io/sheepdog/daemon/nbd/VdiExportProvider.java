@@ -1,34 +1,73 @@
 package io.sheepdog.daemon.nbd;
 
+import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.vdi.Inode;
+import io.sheepdog.daemon.vdi.VdiLocks;
 import io.sheepdog.daemon.vdi.VdiService;
 import io.sheepdog.nbd.BlockDevice;
+import io.sheepdog.nbd.BlockDeviceException;
 import io.sheepdog.nbd.ExportProvider;
 import io.sheepdog.nbd.MetaContextSource;
+import io.sheepdog.nbd.NbdClient;
+import io.sheepdog.nbd.NbdError;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
  * Exports every working VDI under its name and every snapshot, read-only, as {@code NAME@ID} and (if tagged)
- * {@code NAME@TAG}. Called on the event loop, which waits here, with a bound, for what it cannot
+ * {@code NAME@TAG}; {@code NAME/ro} opens the working VDI read-only ({@code /} is never part of a VDI name). A client
+ * attaching to write a working VDI takes its write lock ({@link VdiLocks}): refused NBD_REP_ERR_POLICY, with the
+ * holder named, while another client holds it; read-only opens take no lock. Called on the event loop, which waits here, with a bound, for what it cannot
  * answer from memory: the inode of a VDI not opened yet, and the read barrier for a name this node does not know
  * (a VDI created through another node a moment ago; see {@link VdiService}). Besides base:allocation every export
  * offers the {@code sheepdog:diff:REF} metadata contexts of {@link VdiDiffContexts}.
  */
 public final class VdiExportProvider implements ExportProvider {
+    /** The suffix of an export name that opens a working VDI read-only. */
+    public static final String READ_ONLY_SUFFIX = "/ro";
+
     private final VdiService vdis;
+    private final VdiLocks locks;
     private final VdiDiffContexts diffs;
 
-    public VdiExportProvider(VdiService vdis) {
+    public VdiExportProvider(VdiService vdis, VdiLocks locks) {
         this.vdis = vdis;
+        this.locks = locks;
         this.diffs = new VdiDiffContexts(vdis);
     }
 
+    /** The export without attaching: NBD_OPT_INFO, and every read-only open. */
     @Override
     public Optional<BlockDevice> open(String name) {
-        return vdis.inode(name).map(inode -> new VdiBlockDevice(inode, vdis, diffs));
+        return vdis.inode(vdiName(name)).map(inode -> new VdiBlockDevice(inode, vdis, diffs, null));
+    }
+
+    @Override
+    public CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
+        Optional<Inode> found = name.endsWith(READ_ONLY_SUFFIX) ? Optional.empty() : vdis.inode(name);
+        if (found.isEmpty() || !found.get().record().isWorking()) {
+            return CompletableFuture.completedFuture(found.isEmpty() ? open(name)
+                    : Optional.of(new VdiBlockDevice(found.get(), vdis, diffs, null)));
+        }
+        Inode inode = found.get();
+        return locks.attach(inode.record().name(), client.host())
+                .<Optional<BlockDevice>>thenApply(w -> Optional.of(new VdiBlockDevice(inode, vdis, diffs, w)))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(refusal(SheepException.of(e))));
+    }
+
+    private static BlockDeviceException refusal(SheepException e) {
+        return new BlockDeviceException(e.result() == ResultCode.VDI_LOCKED ? NbdError.EPERM : NbdError.EIO,
+                e.getMessage(), e);
+    }
+
+    /** The VDI an export name opens: the name without {@link #READ_ONLY_SUFFIX}. */
+    private static String vdiName(String exportName) {
+        return exportName.endsWith(READ_ONLY_SUFFIX)
+                ? exportName.substring(0, exportName.length() - READ_ONLY_SUFFIX.length()) : exportName;
     }
 
     /** {@code sheepdog:diff:REF}: where the export differs from a snapshot ({@link VdiDiffContexts}). */

@@ -53,6 +53,10 @@ package io.sheepdog.daemon.proto;
  * <tr><td>VDI_DELETE_SNAPSHOT</td><td>payload JSON {@link VdiRequests.DeleteSnapshot}</td><td>empty</td></tr>
  * <tr><td>OBJ_CHECK</td><td>arg0 oid</td><td>JSON ObjectCheck</td></tr>
  * <tr><td>CLUSTER_OBJECTS</td><td>-</td><td>JSON list of object ids (numbers)</td></tr>
+ * <tr><td>VDI_LOCKS</td><td>-</td><td>JSON list of VdiLockInfo</td></tr>
+ * <tr><td>VDI_UNLOCK</td><td>payload JSON string name; arg2 generation (0: any)</td><td>empty</td></tr>
+ * <tr><td>VDI_LOCK_MIGRATE</td><td>payload JSON {@link VdiRequests.MigrateLock}</td><td>JSON VdiLockInfo</td></tr>
+ * <tr><td>VDI_SET_SHARED</td><td>payload JSON string name; arg1 1 shared, 0 exclusive</td><td>empty</td></tr>
  * </table>
  * An error response carries the result code in the header and a UTF-8 message as its payload. A code this table does
  * not hold is answered NOT_SUPPORTED and the connection stays open. Codes 0x01-0x0f (upstream Sheepdog's gateway
@@ -135,6 +139,14 @@ public enum Opcode {
     VDI_FLATTEN(0x1b, Kind.CONTROL),
     /** The object map of a VDI or snapshot (owner id per object index), for backups. */
     VDI_OBJECT_MAP(0x1c, Kind.CONTROL),
+    /** Every VDI write lock (and shared VDI). */
+    VDI_LOCKS(0x1d, Kind.CONTROL),
+    /** Break one VDI's write lock. */
+    VDI_UNLOCK(0x1e, Kind.CONTROL),
+    /** Let a VDI's write lock move to a live migration's destination node. */
+    VDI_LOCK_MIGRATE(0x1f, Kind.CONTROL),
+    /** Make a VDI shared (its writers take no lock) or exclusive. */
+    VDI_SET_SHARED(0x40, Kind.CONTROL),
     /** Compare the replicas of one object and repair the missing, damaged, stale or divergent ones. */
     OBJ_CHECK(0x3a, Kind.CONTROL),
     /** Every object the cluster must hold: every inode, every data object a live VDI or snapshot maps. */

@@ -98,6 +98,8 @@ public final class SheepProtocol {
     public static final int OPCODE_RANGE_VDI_IO = 0x20;
     /** Cluster and node administration: 0x30-0x3f. */
     public static final int OPCODE_RANGE_CLUSTER = 0x30;
+    /** VDI administration, once its first block was full: 0x40-0x4f. */
+    public static final int OPCODE_RANGE_VDI_ADMIN_MORE = 0x40;
     /** Sheep-to-sheep object operations on one replica (PEER_READ_OBJ, ...): 0x80-0x8f. */
     public static final int OPCODE_RANGE_PEER = 0x80;
 

@@ -28,4 +28,8 @@ public final class VdiRequests {
     /** Delete snapshot {@code snapshot} of {@code name}. */
     public record DeleteSnapshot(String name, String snapshot) {
     }
+
+    /** Let the write lock of {@code name} move to node {@code toNode} (host:port; empty: cancel). */
+    public record MigrateLock(String name, String toNode) {
+    }
 }

@@ -164,6 +164,19 @@ public final class SheepRequestAdapter {
             }
             case CLUSTER_OBJECTS:
                 return json(r, vdis.allObjects(), alloc);
+            case VDI_LOCKS:
+                return json(r, vdis.locks(), alloc);
+            case VDI_UNLOCK:
+                vdis.unlock(name(r), nonNegative(r.arg2(), "generation"));
+                return SheepResponse.success(r);
+            case VDI_LOCK_MIGRATE: {
+                VdiRequests.MigrateLock q = body(r, VdiRequests.MigrateLock.class);
+                return json(r, vdis.migrateLock(required(r, q.name(), "name"), q.toNode() == null ? ""
+                        : q.toNode()), alloc);
+            }
+            case VDI_SET_SHARED:
+                vdis.setShared(name(r), r.arg1() != 0);
+                return SheepResponse.success(r);
             case OBJ_CHECK:
                 return json(r, vdis.check(r.arg0()), alloc);
             default:

@@ -23,6 +23,8 @@ public final class MetadataErrors {
             case INVALID -> ResultCode.INVALID_PARAMS;
             case NO_MAJORITY, TIMEOUT, NOT_RUNNING -> ResultCode.HALT;
             case SHUTTING_DOWN -> ResultCode.SHUTDOWN;
+            case VDI_LOCKED -> ResultCode.VDI_LOCKED;
+            case NO_SUCH_LOCK -> ResultCode.NO_LOCK;
             default -> ResultCode.UNKNOWN;
         };
         return new SheepException(code, e.getMessage(), e);

@@ -7,6 +7,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.api.VdiLockInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ObjectGateway;
@@ -21,12 +22,18 @@ import io.sheepdog.membership.meta.MetadataState;
 import io.sheepdog.membership.meta.Outcome;
 import io.sheepdog.membership.meta.Redundancy;
 import io.sheepdog.membership.meta.VdiEntry;
+import io.sheepdog.membership.NodeId;
+import io.sheepdog.membership.meta.LockHolder;
+import io.sheepdog.membership.meta.VdiLock;
 import io.sheepdog.store.ObjectId;
 import io.sheepdog.store.ObjectLayout;
 import java.time.Clock;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -761,23 +768,109 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     @Override
+    public List<VdiLockInfo> locks() throws SheepException {
+        MetadataState s = synced();
+        List<VdiLockInfo> out = new ArrayList<>();
+        for (VdiLock l : s.locks().values()) {
+            out.add(new VdiLockInfo(l.vdi(), l.holder().client(), l.holder().node(), l.sinceMillis(), l.generation(),
+                    false, l.migrateTo(), l.standbyHolder().map(LockHolder::describe).orElse("")));
+        }
+        for (String name : s.sharedVdis()) {
+            out.add(new VdiLockInfo(name, "", "", 0, 0, true, "", ""));
+        }
+        out.sort(Comparator.comparing(VdiLockInfo::vdi));
+        return out;
+    }
+
+    @Override
+    public void unlock(String name, long generation) throws SheepException {
+        requireMajority("unlock a VDI");
+        VdiLock l = synced().lock(name).orElseThrow(() -> new SheepException(ResultCode.NO_LOCK,
+                "VDI " + name + " is not locked"));
+        await(metadata.submit(new MetadataCommand.UnlockVdi(name, generation == 0 ? l.generation() : generation)),
+                "unlock VDI " + name);
+        LOG.warn("the write lock of VDI {} held by {} was broken by an operator", name, l.holder().describe());
+    }
+
+    @Override
+    public VdiLockInfo migrateLock(String name, String toNode) throws SheepException {
+        requireMajority("migrate a VDI's lock");
+        VdiLock l = synced().lock(name).orElseThrow(() -> new SheepException(ResultCode.NO_LOCK,
+                "VDI " + name + " is not locked: a VM attaching through any node gets it, nothing to migrate"));
+        String nodeId = toNode.isEmpty() ? "" : nodeIdOf(toNode).toString();
+        await(metadata.submit(new MetadataCommand.MigrateVdiLock(name, l.generation(), nodeId)),
+                "migrate the lock of VDI " + name);
+        return locks().stream().filter(i -> i.vdi().equals(name) && !i.shared()).findFirst()
+                .orElseThrow(() -> new SheepException(ResultCode.NO_LOCK, "VDI " + name + " was unlocked meanwhile"));
+    }
+
+    /** The id of the node listening on {@code hostPort} ("10.0.0.2:7000"). */
+    private static NodeId nodeIdOf(String hostPort) throws SheepException {
+        int colon = hostPort.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new NumberFormatException(hostPort);
+            }
+            return NodeId.of(InetAddress.getByName(hostPort.substring(0, colon)), port);
+        } catch (NumberFormatException | UnknownHostException e) {
+            throw new SheepException(ResultCode.INVALID_PARAMS, "not a node address (HOST:PORT, the node's sheep "
+                    + "port): " + hostPort);
+        }
+    }
+
+    @Override
+    public void setShared(String name, boolean shared) throws SheepException {
+        requireMajority("change a VDI's lock mode");
+        await(metadata.submit(new MetadataCommand.SetVdiShared(name, shared)), "change the lock mode of VDI " + name);
+    }
+
+    @Override
     public CompletableFuture<ByteBuf> read(int vid, long offset, int length) {
-        return withInode(vid).thenCompose(inode -> io.read(inode, offset, length));
+        return covering(vid, offset, length).thenCompose(inode -> io.read(inode, offset, length));
     }
 
     @Override
     public CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
-        return withInode(vid).thenCompose(inode -> io.write(inode, offset, data, fua));
+        return unlocked(vid, offset, data.readableBytes()).thenCompose(inode -> io.write(inode, offset, data, fua));
     }
 
     @Override
     public CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
-        return withInode(vid).thenCompose(inode -> io.zero(inode, offset, length, discard, fua));
+        return unlocked(vid, offset, length).thenCompose(inode -> io.zero(inode, offset, length, discard, fua));
+    }
+
+    /**
+     * The inode of {@code vid} for a write through the sheep protocol ({@code collie vdi write}, an import), which
+     * takes no lock: refused VDI_LOCKED while a client holds the VDI's write lock, so collie never writes under a
+     * running VM.
+     */
+    private CompletableFuture<Inode> unlocked(int vid, long offset, long length) {
+        return covering(vid, offset, length).thenCompose(inode -> {
+            VdiEntry r = inode.record();
+            MetadataState s = metadata.state();
+            if (r.isWorking() && !s.writeAllowed(r.name(), 0)) {
+                return CompletableFuture.failedFuture(new SheepException(ResultCode.VDI_LOCKED, "cannot write VDI "
+                        + r.name() + " while it is attached: " + s.lock(r.name()).map(VdiLock::describe).orElse("")));
+            }
+            return CompletableFuture.completedFuture(inode);
+        });
     }
 
     @Override
     public CompletableFuture<Void> flush(int vid) {
         return withInode(vid).thenCompose(inode -> io.flush());
+    }
+
+    /**
+     * The inode of {@code vid} for a request on {@code [offset, offset+length)}. A range past the end this node knows
+     * may be inside a VDI that another node grew a moment ago (the resize returned there, this node has not applied
+     * it yet): then the table is synced and the inode looked up again before the range is judged.
+     */
+    private CompletableFuture<Inode> covering(int vid, long offset, long length) {
+        return withInode(vid).thenCompose(inode -> offset + length <= inode.size() || offset + length < 0
+                ? CompletableFuture.completedFuture(inode)
+                : metadata.sync().handle((s, barrierFailed) -> null).thenCompose(v -> withInode(vid)));
     }
 
     private CompletableFuture<Inode> withInode(int vid) {

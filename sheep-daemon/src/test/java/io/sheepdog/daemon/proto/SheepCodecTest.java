@@ -295,8 +295,9 @@ class SheepCodecTest {
         assertThatThrownBy(() -> Opcode.valueOf(-1)).isInstanceOf(IllegalArgumentException.class);
         for (Opcode op : Opcode.values()) {
             int range = switch (op.kind()) {
-                case CONTROL -> op.name().startsWith("VDI") ? SheepProtocol.OPCODE_RANGE_VDI_ADMIN
-                        : SheepProtocol.OPCODE_RANGE_CLUSTER;
+                case CONTROL -> !op.name().startsWith("VDI") ? SheepProtocol.OPCODE_RANGE_CLUSTER
+                        : op.code() < SheepProtocol.OPCODE_RANGE_VDI_IO ? SheepProtocol.OPCODE_RANGE_VDI_ADMIN
+                        : SheepProtocol.OPCODE_RANGE_VDI_ADMIN_MORE;
                 case DATA -> SheepProtocol.OPCODE_RANGE_VDI_IO;
                 case PEER -> SheepProtocol.OPCODE_RANGE_PEER;
             };

@@ -12,6 +12,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.SnapshotRef;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.api.VdiLockInfo;
 import io.sheepdog.daemon.api.VdiOps;
 import io.sheepdog.daemon.vdi.VdiIds;
 import io.sheepdog.daemon.vdi.VdiRules;
@@ -68,6 +69,8 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     private long fuaWrites;
     private final Map<Long, ObjectCheck> checkResults = new HashMap<>();
     private final List<Long> checked = new ArrayList<>();
+    /** The write locks and shared VDIs, by name, as the tests set them. */
+    private final TreeMap<String, VdiLockInfo> locks = new TreeMap<>();
 
     /**
      * A VDI: its metadata and its written objects by index, with the VDI that owns each. A snapshot or clone shares
@@ -465,6 +468,56 @@ public final class FakeSheep implements ClusterOps, VdiOps {
     }
 
     /** What {@link #check} answers for {@code oid} from now on (by default every object is OK on 2 replicas). */
+    /** Makes {@code client} hold the write lock of VDI {@code name} through node {@code node}. */
+    public synchronized FakeSheep lock(String name, String client, String node, long generation) {
+        locks.put(name, new VdiLockInfo(name, client, node, clock.millis(), generation, false, "", ""));
+        return this;
+    }
+
+    @Override
+    public synchronized List<VdiLockInfo> locks() {
+        return List.copyOf(locks.values());
+    }
+
+    @Override
+    public synchronized void unlock(String name, long generation) throws SheepException {
+        VdiLockInfo l = locks.get(name);
+        if (l == null || l.shared() || (generation != 0 && l.generation() != generation)) {
+            throw new SheepException(ResultCode.NO_LOCK, "VDI " + name + " is not locked");
+        }
+        locks.remove(name);
+    }
+
+    @Override
+    public synchronized VdiLockInfo migrateLock(String name, String toNode) throws SheepException {
+        VdiLockInfo l = locks.get(name);
+        if (l == null || l.shared()) {
+            throw new SheepException(ResultCode.NO_LOCK, "VDI " + name + " is not locked");
+        }
+        VdiLockInfo moved = new VdiLockInfo(name, l.client(), l.node(), l.sinceMillis(), l.generation(), false,
+                toNode.isEmpty() ? "" : Long.toHexString(nodeIdOf(toNode)), "");
+        locks.put(name, moved);
+        return moved;
+    }
+
+    private static long nodeIdOf(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return nodeId(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    @Override
+    public synchronized void setShared(String name, boolean shared) throws SheepException {
+        lookup(name);
+        if (shared && locks.containsKey(name) && !locks.get(name).shared()) {
+            throw new SheepException(ResultCode.VDI_LOCKED, "VDI " + name + " is locked");
+        }
+        if (shared) {
+            locks.put(name, new VdiLockInfo(name, "", "", 0, 0, true, "", ""));
+        } else {
+            locks.remove(name);
+        }
+    }
+
     public synchronized FakeSheep setCheck(ObjectCheck result) {
         checkResults.put(result.oid(), result);
         return this;

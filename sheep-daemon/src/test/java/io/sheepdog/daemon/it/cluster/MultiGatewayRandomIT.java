@@ -57,6 +57,8 @@ class MultiGatewayRandomIT {
             cluster = c;
             cluster.client(0).create(VDI, SIZE, 0);
             cluster.awaitVdi(VDI);
+            // One client writing through every node at once: the multipath setup shared mode exists for.
+            cluster.client(0).setShared(VDI, true);
             for (int i = 0; i < NODES; i++) {
                 connect(i);
             }

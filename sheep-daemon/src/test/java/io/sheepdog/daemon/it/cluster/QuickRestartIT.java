@@ -68,4 +68,32 @@ class QuickRestartIT {
             }
         }
     }
+
+    /**
+     * A data node (not the coordinator) killed and started again at once: the leader proposes the epoch without it
+     * and, a moment later, the epoch with it back. Both must apply on every node, and the restarted node must serve
+     * a VDI again (GatewayRestartIT found the second epoch never applying).
+     */
+    @Test
+    void aDataNodeRestartedRightAfterKill9IsInTheNextEpochsAndServes() throws Exception {
+        try (ProcessCluster cluster = ProcessCluster.builder(work).nodes(3).copies(2)
+                .awaitTimeout(Duration.ofSeconds(60)).start()) {
+            try {
+                long before = cluster.awaitEpoch(1);
+                cluster.client(0).create("served", 1 << 20, 0);
+                cluster.awaitVdi("served");
+                cluster.kill9(2);
+                cluster.sheep(2).startAgain();
+                long now = cluster.awaitEpoch(before + 2);
+                cluster.awaitRecovered(now);
+                try (var c = cluster.client(2)) {
+                    assertThat(c.read(c.lookup("served").vid(), 0, 4096).get(30, java.util.concurrent.TimeUnit.SECONDS)
+                            .release()).isTrue();
+                }
+            } catch (AssertionError e) {
+                System.out.println(cluster.logTails());
+                throw e;
+            }
+        }
+    }
 }

@@ -76,6 +76,7 @@ class VdiLifecycleRandomIT {
     private long seed;
     private int step;
     private int names;
+    private int lastNode;
 
     @Test
     void randomLifecycleOperationsMatchTheModelAndLeaveExactlyTheReachableObjects() throws Exception {
@@ -134,6 +135,7 @@ class VdiLifecycleRandomIT {
         long size = (1 + random.nextInt(3)) * (long) OBJ - (random.nextBoolean() ? 512 : 0);
         VdiInfo v = node().create(name, size, 0);
         add(new Entry(name, v.vid(), 0, new byte[(int) size], new int[objects(size)]));
+        trace("create size " + size, entries.get(v.vid()));
     }
 
     private void write(Entry w) throws Exception {
@@ -143,8 +145,10 @@ class VdiLifecycleRandomIT {
         byte[] data = new byte[len];
         random.nextBytes(data);
         ByteBuf b = Unpooled.wrappedBuffer(data);
+        SheepClient n = node();
+        trace("write " + at + "+" + len, w);
         try {
-            node().write(w.vid, at, b, random.nextBoolean()).get(30, TimeUnit.SECONDS);
+            n.write(w.vid, at, b, random.nextBoolean()).get(30, TimeUnit.SECONDS);
         } finally {
             b.release();
         }
@@ -157,6 +161,7 @@ class VdiLifecycleRandomIT {
     private void snapshot(Entry w) throws Exception {
         String tag = random.nextBoolean() ? "t" + step : "";
         VdiInfo snap = node().snapshot(w.name, tag);
+        trace("snapshot", w);
         VdiInfo next = node().lookup(w.name);
         assertThat(snap.vid()).as(what()).isEqualTo(w.vid);
         w.snapshotId = snap.snapshotId();
@@ -167,11 +172,13 @@ class VdiLifecycleRandomIT {
     private void cloneOf(Entry s) throws Exception {
         String name = "v" + names++;
         VdiInfo v = node().clone(s.name, ref(s), name);
+        trace("clone to " + name, s);
         add(new Entry(name, v.vid(), s.vid, s.bytes.clone(), s.owners.clone()));
     }
 
     private void rollback(Entry w, Entry s) throws Exception {
         VdiInfo v = node().rollback(w.name, ref(s));
+        trace("rollback to " + Integer.toHexString(s.vid) + ", new id " + Integer.toHexString(v.vid()), w);
         removeFromModel(w);
         add(new Entry(w.name, v.vid(), s.vid, s.bytes.clone(), s.owners.clone()));
     }
@@ -180,6 +187,7 @@ class VdiLifecycleRandomIT {
         long size = (1 + random.nextInt(3)) * (long) OBJ - random.nextInt(2) * 4096L;
         boolean force = size < w.bytes.length;
         node().resize(w.name, size, force);
+        trace("resize to " + size, w);
         int keep = objects(size);
         byte[] bytes = Arrays.copyOf(w.bytes, (int) size);
         int[] owners = Arrays.copyOf(w.owners, keep);
@@ -197,6 +205,7 @@ class VdiLifecycleRandomIT {
         } else {
             node().deleteSnapshot(e.name, ref(e));
         }
+        trace("delete", e);
         removeFromModel(e);
     }
 
@@ -288,7 +297,13 @@ class VdiLifecycleRandomIT {
     // ---- helpers ----
 
     private SheepClient node() throws Exception {
-        return cluster.client(random.nextInt(NODES));
+        lastNode = random.nextInt(NODES);
+        return cluster.client(lastNode);
+    }
+
+    /** One line per operation, so that a failing seed's output shows the history that led to it. */
+    private void trace(String op, Entry e) {
+        System.out.printf("step %d: %s %s (id %x) via node %d%n", step, op, e.name, e.vid, lastNode);
     }
 
     private void add(Entry e) {

@@ -12,10 +12,11 @@ public final class QemuIo {
 
     /**
      * Runs qemu-io {@code command} (such as {@code "write -P 0xab 0 4M"}) on export {@code export} through node
-     * {@code node}, read-only if asked; asserts it exited 0 and reported no failed request.
+     * {@code node}, read-only if asked (export {@code EXPORT/ro}, which takes no write lock); asserts it exited 0 and
+     * reported no failed request.
      */
     public static CommandResult run(TestCluster cluster, String export, int node, boolean readOnly, String command) {
-        String uri = cluster.endpoint(node).nbdUri(export);
+        String uri = cluster.endpoint(node).nbdUri(readOnly ? export + "/ro" : export);
         CommandResult r = readOnly
                 ? ExternalCommand.of("qemu-io", "-f", "raw", "-r", "-c", command, uri).run()
                 : ExternalCommand.of("qemu-io", "-f", "raw", "-c", command, uri).run();
