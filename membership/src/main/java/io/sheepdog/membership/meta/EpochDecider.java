@@ -14,8 +14,9 @@ import java.util.Set;
  *
  * <p>The rule follows Sheepdog:
  * <ul>
- *   <li>While the cluster runs, every change of the live data nodes (a node joins, leaves, or changes zone or
- *       weight) starts a new epoch; gateway-only nodes do not matter for placement.</li>
+ *   <li>While the cluster runs, every change of the live data nodes (a node joins, leaves, restarts, or changes
+ *       zone or weight) starts a new epoch; gateway-only nodes do not matter for placement. A restart is told by
+ *       the incarnation, so a node killed and back before membership saw it leave still gets its epoch.</li>
  *   <li>After the whole cluster was shut down, it starts again only when every node of the last epoch is back
  *       (then it {@link MetadataCommand.Resume resumes} without a new epoch, or starts one if new nodes came
  *       too). Until then it waits and names the missing nodes, so a cluster restarted in any order comes back
@@ -69,7 +70,7 @@ public final class EpochDecider {
             if (state.shuttingDown()) {
                 return new Nothing(ClusterStatus.shuttingDown(last.number()));
             }
-            if (liveData.equals(lastNodes)) {
+            if (liveData.equals(lastNodes) && !anyDataNodeRestarted(state, live)) {
                 return new Nothing(ClusterStatus.running(last.number()));
             }
             return new Propose(new MetadataCommand.NewEpoch(last.number(), nowMillis, live));
@@ -90,6 +91,24 @@ public final class EpochDecider {
         live.forEach(m -> liveIds.add(m.id().value()));
         return state.currentEpoch().map(e -> e.nodes().stream().filter(n -> !liveIds.contains(n.id().value()))
                 .toList()).orElse(List.of());
+    }
+
+    /**
+     * True if a live data node is another daemon process than the one the state recorded, and no member with its id
+     * is that one any more: it was killed and restarted before membership saw it leave (JGroups can replace a member
+     * in one view). Such a node may have missed writes or lost unflushed ones, so it rejoins through an epoch of its
+     * own and its recovery, as a node that left and came back does, and the leases of its old incarnation end.
+     */
+    static boolean anyDataNodeRestarted(MetadataState state, List<MemberInfo> live) {
+        Set<String> liveIncarnations = new HashSet<>();
+        live.forEach(m -> liveIncarnations.add(m.incarnation()));
+        for (MemberInfo m : live) {
+            String recorded = state.session().get(m.id().toString());
+            if (m.storesData() && recorded != null && !liveIncarnations.contains(recorded)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True if some live member is an incarnation the state recorded: the cluster did not restart as a whole. */

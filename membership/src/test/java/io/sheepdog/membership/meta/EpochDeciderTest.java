@@ -48,6 +48,20 @@ class EpochDeciderTest {
     }
 
     @Test
+    void aDataNodeRestartedWithinOneViewGetsAnEpochAGatewayDoesNot() {
+        MetadataState s = formatted();
+        // B killed and back as b2 while JGroups still lists b1: wait until b1 is gone
+        assertThat(EpochDecider.decide(s, List.of(member(A, "a1"), member(B, "b1"), member(B, "b2")), 5))
+                .isInstanceOf(EpochDecider.Nothing.class);
+        List<io.sheepdog.membership.MemberInfo> replaced = List.of(member(A, "a1"), member(B, "b2"), member(GW, "g1"));
+        assertThat(EpochDecider.decide(s, replaced, 5))
+                .isEqualTo(new EpochDecider.Propose(new MetadataCommand.NewEpoch(1, 5, replaced)));
+        // a restarted gateway does not matter for placement
+        assertThat(EpochDecider.decide(s, List.of(member(A, "a1"), member(B, "b1"), member(GW, "g2")), 5))
+                .isEqualTo(new EpochDecider.Nothing(ClusterStatus.running(1)));
+    }
+
+    @Test
     void restartedClusterWaitsForTheLastEpochThenResumes() {
         MetadataState s = formatted();
         // everyone restarted (new incarnations), B is not back yet

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class LeaderDuties implements AutoCloseable {
     /** How often the leader re-evaluates without being poked, by default. */
     static final Duration DEFAULT_TICK = Duration.ofSeconds(2);
+    /** How often the leader re-sends what followers have not acknowledged, whatever else RAFT is busy with. */
+    static final Duration RESEND_PERIOD = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
 
     private final RAFT raft;
@@ -61,6 +63,26 @@ final class LeaderDuties implements AutoCloseable {
         t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread = t;
         thread.scheduleWithFixedDelay(this::poke, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::resendToLaggingFollowers, RESEND_PERIOD.toMillis(),
+                RESEND_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sends every follower the entries it has not acknowledged yet ({@code RAFT.flushCommitTable}), which RAFT does
+     * itself only when its request queue stayed empty for a whole resend interval. Under a steady stream of requests
+     * (read barriers from a client polling the lock list, qemu retrying an attach) the queue never idles that long.
+     * GatewayRestartIT (a gateway killed and back within a second) then saw the epoch proposed after the restart
+     * never commit on any node in about half of its runs, and none in six runs with this resend. Sends nothing to a
+     * follower that is up to date.
+     */
+    private void resendToLaggingFollowers() {
+        try {
+            if (raft.isLeader()) {
+                raft.flushCommitTable();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("metadata leader: resend failed: {}", e.toString());
+        }
     }
 
     /** Schedules a re-evaluation (coalesced). */

@@ -2,10 +2,15 @@ package io.sheepdog.daemon.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.sheepdog.daemon.api.EpochInfo;
 import io.sheepdog.daemon.api.NodeInfo;
+import io.sheepdog.daemon.testing.cluster.Poll;
 import io.sheepdog.daemon.testing.cluster.ProcessCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,9 +75,11 @@ class QuickRestartIT {
     }
 
     /**
-     * A data node (not the coordinator) killed and started again at once: the leader proposes the epoch without it
-     * and, a moment later, the epoch with it back. Both must apply on every node, and the restarted node must serve
-     * a VDI again (GatewayRestartIT found the second epoch never applying).
+     * A data node (not the coordinator) killed and started again at once. JGroups may replace the old incarnation
+     * by the new one in a single view, so the set of data nodes never changes; the node must still rejoin through
+     * an epoch of its own (it may have missed writes) and serve a VDI again. Before the epoch rule looked at
+     * incarnations, the cluster stayed in epoch 1 in about one run of three, the restarted node serving as if it
+     * had never been away, and the lease of its old incarnation's locks never ended (GatewayRestartIT).
      */
     @Test
     void aDataNodeRestartedRightAfterKill9IsInTheNextEpochsAndServes() throws Exception {
@@ -84,11 +91,26 @@ class QuickRestartIT {
                 cluster.awaitVdi("served");
                 cluster.kill9(2);
                 cluster.sheep(2).startAgain();
-                long now = cluster.awaitEpoch(before + 2);
-                cluster.awaitRecovered(now);
+                cluster.awaitEpoch(before + 1);
+                String restarted = cluster.endpoint(2).host() + ":" + cluster.endpoint(2).port();
+                EpochInfo with = Poll.until("an epoch after " + before + " with the restarted node",
+                        Duration.ofSeconds(60), whyNot -> {
+                            try (var c = cluster.client(0)) {
+                                EpochInfo newest = c.info().epochs().get(0);
+                                whyNot.append("newest epoch ").append(newest);
+                                return Optional.of(newest).filter(e -> e.epoch() > before
+                                        && e.nodes().stream().anyMatch(n -> n.contains(restarted)));
+                            }
+                        });
+                cluster.awaitRecovered(cluster.awaitEpoch(with.epoch()));
                 try (var c = cluster.client(2)) {
-                    assertThat(c.read(c.lookup("served").vid(), 0, 4096).get(30, java.util.concurrent.TimeUnit.SECONDS)
-                            .release()).isTrue();
+                    ByteBuf data = c.read(c.lookup("served").vid(), 0, 4096)
+                            .get(30, TimeUnit.SECONDS);
+                    try {
+                        assertThat(data.readableBytes()).isEqualTo(4096);
+                    } finally {
+                        data.release();
+                    }
                 }
             } catch (AssertionError e) {
                 System.out.println(cluster.logTails());
