@@ -76,6 +76,8 @@ public final class ClusterMetadata {
             return publish(VdiLockRules.lock(s, l));
         } else if (command instanceof MetadataCommand.UnlockVdi u) {
             return publish(VdiLockRules.unlock(s, u));
+        } else if (command instanceof MetadataCommand.ExpireVdiLock x) {
+            return expireLock(s, x);
         } else if (command instanceof MetadataCommand.MigrateVdiLock m) {
             return publish(VdiLockRules.migrate(s, m));
         } else if (command instanceof MetadataCommand.PassVdiLock p) {
@@ -305,6 +307,23 @@ public final class ClusterMetadata {
             return CommandResult.rejected(Outcome.SHUTTING_DOWN, "the cluster is shutting down; no new epoch");
         }
         startEpoch(s, e.previous(), e.startMillis(), e.members());
+        return CommandResult.success();
+    }
+
+    private CommandResult expireLock(MetadataState s, MetadataCommand.ExpireVdiLock x) {
+        if (x.previous() != s.epochNumber()) {
+            return CommandResult.rejected(Outcome.STALE_EPOCH, "lock expiry proposed after epoch " + x.previous()
+                    + " but the current epoch is " + s.epochNumber());
+        }
+        if (s.shuttingDown()) {
+            return CommandResult.rejected(Outcome.SHUTTING_DOWN, "the cluster is shutting down; no new epoch");
+        }
+        VdiLockRules.Applied released = VdiLockRules.unlock(s, new MetadataCommand.UnlockVdi(x.name(),
+                x.generation()));
+        if (!released.result().ok()) {
+            return released.result();
+        }
+        startEpoch(released.state(), x.previous(), x.startMillis(), x.members());
         return CommandResult.success();
     }
 

@@ -25,10 +25,11 @@ import java.util.stream.Collectors;
  *       next evaluation, from the state of then; the compare-and-set on the previous epoch makes a duplicate
  *       harmless.</li>
  *   <li><b>Lock leases.</b> A VDI write lock lasts as long as the daemon incarnation that holds it: once that
- *       incarnation is no live member (the node died, restarted or was cut off), the leader releases the lock
- *       ({@link MetadataCommand.UnlockVdi}, handing it to a live standby if a migration was under way), and drops a
- *       standby that is gone. One such proposal at a time, and only when no epoch is to be proposed, so the epoch
- *       without a dead data node comes first.</li>
+ *       incarnation is no live member (the node died, restarted or was cut off), the leader releases the lock in
+ *       the same step as a new epoch ({@link MetadataCommand.ExpireVdiLock}, handing it to a live standby if a
+ *       migration was under way: the epoch fences the old holder), and drops a standby that is gone. One such
+ *       proposal at a time, and only while the cluster runs with no epoch to be proposed, so the epoch without a
+ *       dead data node comes first and a restarting cluster waits for its nodes.</li>
  *   <li><b>No majority.</b> Live members that reach no majority of the voters cannot commit: the leader proposes
  *       and adds nothing, and {@link #status} says {@link ClusterStatus.State#NO_MAJORITY}.</li>
  * </ul>
@@ -83,8 +84,9 @@ public final class LeaderDecider {
         Optional<MetadataCommand> propose = Optional.empty();
         if (proposing == null && d instanceof EpochDecider.Propose p) {
             propose = Optional.of(p.command());
-        } else if (proposing == null && !(d instanceof EpochDecider.Propose)) {
-            propose = expiredLock(state, live);
+        } else if (proposing == null && d instanceof EpochDecider.Nothing n
+                && n.status().state() == ClusterStatus.State.RUNNING) {
+            propose = expiredLock(state, live, nowMillis);
         }
         propose.ifPresent(c -> proposing = c);
         return new Plan(add, propose, EpochDecider.status(state, d));
@@ -92,13 +94,15 @@ public final class LeaderDecider {
 
     /**
      * The command that ends a lease whose incarnation is no live member: the release of a lock whose holder is
-     * gone, or the cancelled migration of one whose standby is.
+     * gone, together with a new epoch that fences it ({@link MetadataCommand.ExpireVdiLock}), or the cancelled
+     * migration of one whose standby is (a standby never wrote: nothing to fence).
      */
-    static Optional<MetadataCommand> expiredLock(MetadataState state, List<MemberInfo> live) {
+    static Optional<MetadataCommand> expiredLock(MetadataState state, List<MemberInfo> live, long nowMillis) {
         Set<String> incarnations = live.stream().map(MemberInfo::incarnation).collect(Collectors.toSet());
         for (VdiLock l : state.locks().values()) {
             if (!incarnations.contains(l.holder().incarnation())) {
-                return Optional.of(new MetadataCommand.UnlockVdi(l.vdi(), l.generation()));
+                return Optional.of(new MetadataCommand.ExpireVdiLock(l.vdi(), l.generation(), state.epochNumber(),
+                        nowMillis, live));
             }
             if (l.standby() != null && !incarnations.contains(l.standby().incarnation())) {
                 return Optional.of(new MetadataCommand.MigrateVdiLock(l.vdi(), l.generation(), ""));
@@ -146,8 +150,8 @@ public final class LeaderDecider {
         if (c instanceof MetadataCommand.Resume r) {
             return "resuming epoch " + r.epoch();
         }
-        if (c instanceof MetadataCommand.UnlockVdi u) {
-            return "release of the lock of VDI " + u.name() + " (its holder left)";
+        if (c instanceof MetadataCommand.ExpireVdiLock x) {
+            return "epoch " + (x.previous() + 1) + " releasing the lock of VDI " + x.name() + " (its holder left)";
         }
         return c.getClass().getSimpleName();
     }

@@ -28,6 +28,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = MetadataCommand.ForceRecover.class, name = "force-recover"),
     @JsonSubTypes.Type(value = MetadataCommand.LockVdi.class, name = "lock-vdi"),
     @JsonSubTypes.Type(value = MetadataCommand.UnlockVdi.class, name = "unlock-vdi"),
+    @JsonSubTypes.Type(value = MetadataCommand.ExpireVdiLock.class, name = "expire-vdi-lock"),
     @JsonSubTypes.Type(value = MetadataCommand.MigrateVdiLock.class, name = "migrate-vdi-lock"),
     @JsonSubTypes.Type(value = MetadataCommand.PassVdiLock.class, name = "pass-vdi-lock"),
     @JsonSubTypes.Type(value = MetadataCommand.SetVdiShared.class, name = "set-vdi-shared"),
@@ -210,6 +211,22 @@ public sealed interface MetadataCommand {
     record UnlockVdi(String name, long generation) implements MetadataCommand {
         public UnlockVdi {
             Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * The lease of the lock of {@code name}, generation {@code generation}, ended (its holder's incarnation is no
+     * live member: the node died, restarted or was cut off): starts epoch {@code previous + 1} with {@code members}
+     * and releases the lock (a standby takes it over, as {@link UnlockVdi}) in one step. That makes the epoch the
+     * fence: a node that knows the new epoch knows the lock is gone, replicas refuse requests of an older epoch,
+     * and a write the lost holder still retries fails its lock check under the new epoch (docs/architecture.md,
+     * "Attach locks"). Rejected STALE_EPOCH if the epoch moved on, NO_SUCH_LOCK if the lock did.
+     */
+    record ExpireVdiLock(String name, long generation, long previous, long startMillis, List<MemberInfo> members)
+            implements MetadataCommand {
+        public ExpireVdiLock {
+            Objects.requireNonNull(name, "name");
+            members = List.copyOf(members);
         }
     }
 

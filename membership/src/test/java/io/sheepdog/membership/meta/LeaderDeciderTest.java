@@ -187,11 +187,43 @@ class LeaderDeciderTest {
         m.apply(p.propose().orElseThrow());
         decider.proposalFinished(p.propose().orElseThrow());
         LeaderDecider.Plan release = decider.next(m.state(), List.of(A1, B1), ABC, 12);
-        assertThat(release.propose()).contains(new MetadataCommand.UnlockVdi("alice", 1));
+        // released with an epoch of its own: a write C still retries finds the lock gone under that epoch
+        assertThat(release.propose()).contains(new MetadataCommand.ExpireVdiLock("alice", 1, 2, 12,
+                List.of(A1, B1)));
         m.apply(release.propose().orElseThrow());
         decider.proposalFinished(release.propose().orElseThrow());
         assertThat(m.state().lock("alice")).isEmpty();
+        assertThat(m.state().epochNumber()).isEqualTo(3);
+        assertThat(m.state().currentEpoch().orElseThrow().nodes()).containsExactlyInAnyOrder(A, B);
         assertThat(decider.next(m.state(), List.of(A1, B1), ABC, 13).idle()).isTrue();
+    }
+
+    @Test
+    void aLockHeldThroughAGatewayThatLeftEndsWithAFencingEpoch() {
+        ClusterMetadata m = formatted();
+        MemberInfo gw = member(GW, "g1");
+        m.apply(new MetadataCommand.CreateVdi(ClusterMetadataTest.vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.LockVdi("alice", new LockHolder("10.0.0.9", GW.id().toString(), "gw", "g1"), 9));
+        assertThat(decider.next(m.state(), List.of(A1, B1, C1, gw), ABC, 10).propose()).as("holder alive").isEmpty();
+        // The gateway is cut off: no data node changed, so only the lease's end starts an epoch.
+        LeaderDecider.Plan p = decider.next(m.state(), List.of(A1, B1, C1), ABC, 11);
+        assertThat(p.propose()).contains(new MetadataCommand.ExpireVdiLock("alice", 1, 1, 11, List.of(A1, B1, C1)));
+        assertThat(m.apply(p.propose().orElseThrow()).ok()).isTrue();
+        assertThat(m.state().epochNumber()).isEqualTo(2);
+        assertThat(m.state().lock("alice")).isEmpty();
+        // proposed again from a stale state, it changes nothing
+        assertThat(m.apply(p.propose().orElseThrow()).outcome()).isEqualTo(Outcome.STALE_EPOCH);
+    }
+
+    @Test
+    void aRestartingClusterReleasesNoLockUntilItsNodesAreBack() {
+        ClusterMetadata m = formatted();
+        m.apply(new MetadataCommand.CreateVdi(ClusterMetadataTest.vdi("alice", 10, 0)));
+        m.apply(new MetadataCommand.LockVdi("alice", new LockHolder("h", A.id().toString(), "a", "a1"), 9));
+        // every node restarted; C is not back yet: waiting, no epoch of a lock expiry either
+        LeaderDecider.Plan p = decider.next(m.state(), List.of(member(A, "a2"), member(B, "b2")), ABC, 10);
+        assertThat(p.propose()).isEmpty();
+        assertThat(p.status()).isEqualTo(ClusterStatus.waitingForNodes(1, List.of(C)));
     }
 
     @Test

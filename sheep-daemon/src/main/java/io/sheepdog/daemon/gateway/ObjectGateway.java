@@ -7,6 +7,7 @@ import io.sheepdog.daemon.proto.WriteMode;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Asynchronous object I/O for the VDI layer. Futures fail with {@link io.sheepdog.daemon.api.SheepException}
@@ -25,6 +26,26 @@ public interface ObjectGateway {
     /** Zeroes a range; with {@code discard} the range is deallocated. */
     CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua);
 
+    /**
+     * {@link #write(long, long, ByteBuffer, WriteMode, boolean)} while {@code permit} allows it: asked before every
+     * attempt. The default, for a gateway that does not retry, asks once.
+     */
+    default CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, WriteMode mode, boolean fua,
+                                          WritePermit permit) {
+        return permitted(permit, () -> write(oid, offset, src, mode, fua));
+    }
+
+    /** {@link #zero(long, long, long, boolean, boolean)} while {@code permit} allows it, as for writes. */
+    default CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua,
+                                         WritePermit permit) {
+        return permitted(permit, () -> zero(oid, offset, length, discard, fua));
+    }
+
+    /** This gateway with every change carrying {@code permit} (itself for {@link WritePermit#ALWAYS}). */
+    default ObjectGateway permitted(WritePermit permit) {
+        return permit == WritePermit.ALWAYS ? this : new PermittedGateway(this, permit);
+    }
+
     /** Removes the object. */
     CompletableFuture<Void> remove(long oid);
 
@@ -41,5 +62,15 @@ public interface ObjectGateway {
     default CompletableFuture<ObjectCheck> check(long oid) {
         return CompletableFuture.failedFuture(new SheepException(ResultCode.NOT_SUPPORTED,
                 "this gateway keeps no replicas to check"));
+    }
+
+    /** Runs {@code change} if {@code permit} allows it now, else fails with the permit's reason. */
+    static CompletableFuture<Void> permitted(WritePermit permit, Supplier<CompletableFuture<Void>> change) {
+        try {
+            permit.check();
+        } catch (SheepException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return change.get();
     }
 }

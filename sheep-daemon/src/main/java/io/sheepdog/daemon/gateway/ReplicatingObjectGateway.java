@@ -100,15 +100,30 @@ public final class ReplicatingObjectGateway implements ObjectGateway {
 
     @Override
     public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, WriteMode mode, boolean fua) {
+        return write(oid, offset, src, mode, fua, WritePermit.ALWAYS);
+    }
+
+    /** A write whose {@code permit} is asked before every attempt, so a retry under a new epoch asks again. */
+    @Override
+    public CompletableFuture<Void> write(long oid, long offset, ByteBuffer src, WriteMode mode, boolean fua,
+                                         WritePermit permit) {
         return onSuccess(retry.run(() -> "write of object " + ObjectId.toString(oid),
-                e -> repairing(e, oid, writeReplicas(oid), p -> p.write(e, oid, offset, src, mode, fua))),
+                e -> ObjectGateway.permitted(permit, () -> repairing(e, oid, writeReplicas(oid),
+                        p -> p.write(e, oid, offset, src, mode, fua)))),
                 () -> src.position(src.limit()));
     }
 
     @Override
     public CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua) {
+        return zero(oid, offset, length, discard, fua, WritePermit.ALWAYS);
+    }
+
+    @Override
+    public CompletableFuture<Void> zero(long oid, long offset, long length, boolean discard, boolean fua,
+                                        WritePermit permit) {
         return retry.run(() -> "zeroing of object " + ObjectId.toString(oid),
-                e -> repairing(e, oid, writeReplicas(oid), p -> p.zero(e, oid, offset, length, discard, fua)));
+                e -> ObjectGateway.permitted(permit, () -> repairing(e, oid, writeReplicas(oid),
+                        p -> p.zero(e, oid, offset, length, discard, fua))));
     }
 
     @Override

@@ -56,12 +56,22 @@ public final class VdiExportProvider implements ExportProvider {
         Inode inode = found.get();
         return locks.attach(inode.record().name(), client.host())
                 .<Optional<BlockDevice>>thenApply(w -> Optional.of(new VdiBlockDevice(inode, vdis, diffs, w)))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(refusal(SheepException.of(e))));
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(refusal(name, SheepException.of(e))));
     }
 
-    private static BlockDeviceException refusal(SheepException e) {
-        return new BlockDeviceException(e.result() == ResultCode.VDI_LOCKED ? NbdError.EPERM : NbdError.EIO,
-                e.getMessage(), e);
+    /**
+     * Why a writer is not let in: another client holds the lock (the holder named), or this node reaches no
+     * majority, so no lock can be granted; both are the server's policy (NBD_REP_ERR_POLICY with these words).
+     */
+    private static BlockDeviceException refusal(String name, SheepException e) {
+        if (e.result() == ResultCode.VDI_LOCKED) {
+            return new BlockDeviceException(NbdError.EPERM, e.getMessage(), e);
+        }
+        if (e.result() == ResultCode.HALT) {
+            return new BlockDeviceException(NbdError.EPERM, "cannot take the write lock of VDI " + name + ": "
+                    + e.getMessage() + "; " + name + READ_ONLY_SUFFIX + " opens it read-only", e);
+        }
+        return new BlockDeviceException(NbdError.EIO, e.getMessage(), e);
     }
 
     /** The VDI an export name opens: the name without {@link #READ_ONLY_SUFFIX}. */

@@ -6,6 +6,7 @@ import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.gateway.KeyedSerializer;
 import io.sheepdog.daemon.gateway.ObjectGateway;
+import io.sheepdog.daemon.gateway.WritePermit;
 import io.sheepdog.daemon.proto.WriteMode;
 import io.sheepdog.nbd.Extent;
 import io.sheepdog.store.ObjectId;
@@ -40,7 +41,7 @@ public final class VdiIo {
     private final ByteBufAllocator allocator;
     private final MapCoherence map;
     private final IntConsumer ancestorUnmapped;
-    private final WriteFence fence = new WriteFence();
+    private final WriteFence fence;
 
     public VdiIo(ObjectGateway gateway, KeyedSerializer serializer, ByteBufAllocator allocator) {
         this(gateway, serializer, allocator, vid -> { });
@@ -58,6 +59,25 @@ public final class VdiIo {
         this.allocator = allocator;
         this.map = new MapCoherence(gateway);
         this.ancestorUnmapped = ancestorUnmapped;
+        this.fence = new WriteFence();
+    }
+
+    /** {@code base} writing through {@code gateway}: the same turns, map, snapshot fence and allocator. */
+    private VdiIo(VdiIo base, ObjectGateway gateway) {
+        this.gateway = gateway;
+        this.serializer = base.serializer;
+        this.allocator = base.allocator;
+        this.map = base.map;
+        this.ancestorUnmapped = base.ancestorUnmapped;
+        this.fence = base.fence;
+    }
+
+    /**
+     * This I/O with every object change it makes (data, copies up, map entries) carrying {@code permit}, which is
+     * asked before each attempt: the writes of one lock holder ({@code WriteAttachment#permit}).
+     */
+    public VdiIo permitted(WritePermit permit) {
+        return permit == WritePermit.ALWAYS ? this : new VdiIo(this, gateway.permitted(permit));
     }
 
     /** Reads {@code length} bytes at {@code offset}; the caller releases the buffer. */

@@ -298,6 +298,19 @@ public final class VdiLocks implements MetadataListener {
             return true;
         }
 
+        /**
+         * The permit of this holder's writes, asked before every attempt of each: refused VDI_LOCKED once the state
+         * this node applied no longer grants this holder's generation. A write that waited for the epochs to agree
+         * while this node was cut off asks again under the epoch it retries in, which came with the lock's release
+         * ({@code ExpireVdiLock}), and fails.
+         */
+        void check() throws SheepException {
+            if (standby || !metadata.state().writeAllowed(key.name(), generation)) {
+                throw new SheepException(ResultCode.VDI_LOCKED, "this client lost the write lock of VDI "
+                        + key.name() + " while its write was under way");
+            }
+        }
+
         CompletableFuture<Void> beforeWrite() {
             MetadataState s = metadata.state();
             if (!standby && s.writeAllowed(key.name(), generation)) {

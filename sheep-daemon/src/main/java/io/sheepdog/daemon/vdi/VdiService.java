@@ -832,12 +832,33 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     @Override
     public CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
-        return unlocked(vid, offset, data.readableBytes()).thenCompose(inode -> io.write(inode, offset, data, fua));
+        return unlocked(vid, offset, data.readableBytes()).thenCompose(inode -> unlockedIo(inode)
+                .write(inode, offset, data, fua));
     }
 
     @Override
     public CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
-        return unlocked(vid, offset, length).thenCompose(inode -> io.zero(inode, offset, length, discard, fua));
+        return unlocked(vid, offset, length).thenCompose(inode -> unlockedIo(inode)
+                .zero(inode, offset, length, discard, fua));
+    }
+
+    /** The I/O of a write that takes no lock: its object changes stop once a client locked the VDI meanwhile. */
+    private VdiIo unlockedIo(Inode inode) {
+        VdiEntry r = inode.record();
+        if (!r.isWorking()) {
+            return io;
+        }
+        return io.permitted(() -> {
+            MetadataState s = metadata.state();
+            if (!s.writeAllowed(r.name(), 0)) {
+                throw lockedAgainstUnlockedWrite(r.name(), s);
+            }
+        });
+    }
+
+    private static SheepException lockedAgainstUnlockedWrite(String name, MetadataState s) {
+        return new SheepException(ResultCode.VDI_LOCKED, "cannot write VDI " + name + " while it is attached: "
+                + s.lock(name).map(VdiLock::describe).orElse(""));
     }
 
     /**
@@ -850,8 +871,7 @@ public final class VdiService implements VdiOps, MetadataListener {
             VdiEntry r = inode.record();
             MetadataState s = metadata.state();
             if (r.isWorking() && !s.writeAllowed(r.name(), 0)) {
-                return CompletableFuture.failedFuture(new SheepException(ResultCode.VDI_LOCKED, "cannot write VDI "
-                        + r.name() + " while it is attached: " + s.lock(r.name()).map(VdiLock::describe).orElse("")));
+                return CompletableFuture.failedFuture(lockedAgainstUnlockedWrite(r.name(), s));
             }
             return CompletableFuture.completedFuture(inode);
         });

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.vdi;
 
+import io.sheepdog.daemon.gateway.WritePermit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,9 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WriteAttachment implements AutoCloseable {
     private final VdiLocks.Held held;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final WritePermit permit;
 
     WriteAttachment(VdiLocks.Held held) {
         this.held = held;
+        this.permit = held::check;
+    }
+
+    /**
+     * The permit every object change of this connection's writes carries ({@link VdiIo#permitted}): refused once
+     * the lock is lost, asked again before each retry, so a write that outlived its lock never lands.
+     */
+    public WritePermit permit() {
+        return permit;
     }
 
     /** The VDI name. */

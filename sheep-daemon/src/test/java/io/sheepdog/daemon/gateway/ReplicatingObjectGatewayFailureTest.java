@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +74,45 @@ class ReplicatingObjectGatewayFailureTest {
             assertThat(node.memory.stat(OID).orElseThrow().version().epoch()).isEqualTo(2);
             assertThat(node.memory.contents(OID)[4095]).isEqualTo((byte) 7);
         }
+    }
+
+    /**
+     * The fence of a lost write lock: a gateway cut off from the cluster (here: behind the replicas' epoch) keeps
+     * retrying a write; the lock's release came with the epoch it then moves to, so its retry asks the permit again
+     * and fails instead of landing after another writer took the VDI over.
+     */
+    @Test
+    void aWriteWhosePermitEndedWhileItWaitedForTheEpochFailsAndAppliesNothing() throws Exception {
+        ReplicatingObjectGateway gateway = cluster.gateway(0, ReadPolicy.LOCAL_FIRST, Duration.ofSeconds(20));
+        cluster.node(1).epoch.set(2);
+        cluster.node(2).epoch.set(2);
+        AtomicBoolean held = new AtomicBoolean(true);
+        AtomicInteger asked = new AtomicInteger();
+        WritePermit permit = () -> {
+            asked.incrementAndGet();
+            if (!held.get()) {
+                throw new SheepException(ResultCode.VDI_LOCKED, "lost the lock");
+            }
+        };
+
+        CompletableFuture<Void> write = gateway.write(OID, 0, block(7), WriteMode.FRESH, false, permit);
+        awaitCondition(() -> cluster.node(1).ops.answered(ResultCode.OLD_NODE_VER) > 0);
+        assertThat(write).isNotDone();
+        held.set(false);
+        cluster.node(0).epoch.set(2);
+        gateway.epochChanged();
+
+        assertThat(failure(write).result()).isEqualTo(ResultCode.VDI_LOCKED);
+        assertThat(asked.get()).as("asked before each attempt").isGreaterThanOrEqualTo(2);
+        // Nothing on the replicas of the new epoch (the gateway's own store took the first attempt under its old
+        // epoch, as a cut-off node's does: it leaves the placement and is recovered when it comes back).
+        for (int i = 1; i <= 2; i++) {
+            assertThat(cluster.node(i).memory.stat(OID)).as("nothing applied at node %d", i).isEmpty();
+        }
+        // the same write with a permit that holds lands
+        held.set(true);
+        gateway.write(OID, 0, block(7), WriteMode.FRESH, false, permit).get(10, TimeUnit.SECONDS);
+        assertThat(cluster.node(1).memory.contents(OID)[0]).isEqualTo((byte) 7);
     }
 
     @Test
