@@ -93,6 +93,9 @@ public final class ProcessCluster extends AbstractTestCluster {
         if (b.readPolicy != null) {
             builder.readPolicy(b.readPolicy);
         }
+        if (b.gateways.contains(node)) {
+            builder.daemonArgs("-g");
+        }
         return builder.start();
     }
 

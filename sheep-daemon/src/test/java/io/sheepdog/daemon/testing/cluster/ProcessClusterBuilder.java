@@ -2,12 +2,15 @@ package io.sheepdog.daemon.testing.cluster;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Options of a {@link ProcessCluster}; {@link #start()} brings it up. */
 public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClusterBuilder> {
     String readPolicy;
     final List<String> daemonArgs = new ArrayList<>();
+    final Set<Integer> gateways = new HashSet<>();
     NodeNetwork network;
 
     ProcessClusterBuilder(Path workDir) {
@@ -22,6 +25,14 @@ public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClust
     /** {@code --read-policy} of every node; the daemon's default (local-first) unless set. */
     public ProcessClusterBuilder readPolicy(String value) {
         this.readPolicy = value;
+        return this;
+    }
+
+    /** Runs these nodes gateway-only ({@code -g}: they store nothing); the others store data. */
+    public ProcessClusterBuilder gatewayOnly(int... nodes) {
+        for (int n : nodes) {
+            gateways.add(n);
+        }
         return this;
     }
 
