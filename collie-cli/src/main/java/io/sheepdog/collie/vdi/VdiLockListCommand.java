@@ -25,6 +25,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "list", description = "Lists every VDI write lock (holder, node, since) and every shared VDI.")
 public final class VdiLockListCommand extends CollieCommand {
     private static final DateTimeFormatter SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final String ROW = "  %-16s %-16s %-21s %-19s %5s  %s%n";
 
     @Mixin
     private OutputOptions output;
@@ -39,7 +40,7 @@ public final class VdiLockListCommand extends CollieCommand {
         }
         boolean raw = format == OutputOptions.Format.RAW;
         if (!raw) {
-            io.out().printf("  %-16s %-16s %-21s %-19s %5s  %s%n", "VDI", "Holder", "Node", "Since", "Gen", "State");
+            io.out().printf(ROW, "VDI", "Holder", "Node", "Since", "Gen", "State");
         }
         for (VdiLockInfo l : locks) {
             String since = l.shared() ? "-" : raw ? Long.toString(l.sinceMillis() / 1000)
@@ -51,7 +52,7 @@ public final class VdiLockListCommand extends CollieCommand {
                 io.out().printf("%s %s %s %s %s %s%n", VdiListCommand.escape(l.vdi()), holder, node, since, gen,
                         state(l).replace(' ', '_'));
             } else {
-                io.out().printf("  %-16s %-16s %-21s %-19s %5s  %s%n", l.vdi(), holder, node, since, gen, state(l));
+                io.out().printf(ROW, l.vdi(), holder, node, since, gen, state(l));
             }
         }
         return ExitCodes.SUCCESS;

@@ -310,21 +310,16 @@ public final class ClusterMetadata {
         return CommandResult.success();
     }
 
+    /** The epoch by {@link #newEpoch}'s rules, then the release; either rejected leaves the state as it was. */
     private CommandResult expireLock(MetadataState s, MetadataCommand.ExpireVdiLock x) {
-        if (x.previous() != s.epochNumber()) {
-            return CommandResult.rejected(Outcome.STALE_EPOCH, "lock expiry proposed after epoch " + x.previous()
-                    + " but the current epoch is " + s.epochNumber());
+        CommandResult epoch = newEpoch(s, new MetadataCommand.NewEpoch(x.previous(), x.startMillis(), x.members()));
+        if (!epoch.ok()) {
+            return epoch;
         }
-        if (s.shuttingDown()) {
-            return CommandResult.rejected(Outcome.SHUTTING_DOWN, "the cluster is shutting down; no new epoch");
-        }
-        VdiLockRules.Applied released = VdiLockRules.unlock(s, new MetadataCommand.UnlockVdi(x.name(),
+        VdiLockRules.Applied released = VdiLockRules.unlock(state, new MetadataCommand.UnlockVdi(x.name(),
                 x.generation()));
-        if (!released.result().ok()) {
-            return released.result();
-        }
-        startEpoch(released.state(), x.previous(), x.startMillis(), x.members());
-        return CommandResult.success();
+        state = released.result().ok() ? released.state() : s;
+        return released.result();
     }
 
     private CommandResult forceRecover(MetadataState s, MetadataCommand.ForceRecover f) {

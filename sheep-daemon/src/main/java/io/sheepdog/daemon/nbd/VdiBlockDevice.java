@@ -45,11 +45,11 @@ final class VdiBlockDevice implements BlockDevice {
         this.inode = inode;
         this.vdis = vdis;
         this.diffs = diffs;
-        // Every object change this connection makes carries its lock's permit, asked again before each retry.
-        this.io = writer == null ? vdis.io() : vdis.io().permitted(writer.permit());
         this.size = inode.size();
         this.snapshot = !inode.record().isWorking();
         this.writer = snapshot ? null : writer;
+        // Every object change this connection makes carries its lock's permit, asked again before each retry.
+        this.io = this.writer == null ? vdis.io() : vdis.io().permitted(this.writer.permit());
     }
 
     @Override

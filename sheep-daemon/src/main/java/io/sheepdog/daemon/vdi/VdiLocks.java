@@ -188,7 +188,8 @@ public final class VdiLocks implements MetadataListener {
 
     /** Whether {@code command} may have freed a lock (or made a VDI shared) that an attach waits for. */
     private static boolean frees(MetadataCommand command) {
-        return command instanceof MetadataCommand.UnlockVdi || command instanceof MetadataCommand.PassVdiLock
+        return command instanceof MetadataCommand.UnlockVdi || command instanceof MetadataCommand.ExpireVdiLock
+                || command instanceof MetadataCommand.PassVdiLock
                 || command instanceof MetadataCommand.MigrateVdiLock || command instanceof MetadataCommand.SetVdiShared
                 || command instanceof MetadataCommand.DeleteVdi;
     }

@@ -832,17 +832,21 @@ public final class VdiService implements VdiOps, MetadataListener {
 
     @Override
     public CompletableFuture<Void> write(int vid, long offset, ByteBuf data, boolean fua) {
-        return unlocked(vid, offset, data.readableBytes()).thenCompose(inode -> unlockedIo(inode)
+        return covering(vid, offset, data.readableBytes()).thenCompose(inode -> unlockedIo(inode)
                 .write(inode, offset, data, fua));
     }
 
     @Override
     public CompletableFuture<Void> zero(int vid, long offset, long length, boolean discard, boolean fua) {
-        return unlocked(vid, offset, length).thenCompose(inode -> unlockedIo(inode)
+        return covering(vid, offset, length).thenCompose(inode -> unlockedIo(inode)
                 .zero(inode, offset, length, discard, fua));
     }
 
-    /** The I/O of a write that takes no lock: its object changes stop once a client locked the VDI meanwhile. */
+    /**
+     * The I/O of a write through the sheep protocol ({@code collie vdi write}, an import), which takes no lock: its
+     * object changes are refused VDI_LOCKED while a client holds the VDI's write lock, asked before the first and
+     * every retry, so collie never writes under a running VM, not even one that attached while the write ran.
+     */
     private VdiIo unlockedIo(Inode inode) {
         VdiEntry r = inode.record();
         if (!r.isWorking()) {
@@ -851,29 +855,9 @@ public final class VdiService implements VdiOps, MetadataListener {
         return io.permitted(() -> {
             MetadataState s = metadata.state();
             if (!s.writeAllowed(r.name(), 0)) {
-                throw lockedAgainstUnlockedWrite(r.name(), s);
+                throw new SheepException(ResultCode.VDI_LOCKED, "cannot write VDI " + r.name()
+                        + " while it is attached: " + s.lock(r.name()).map(VdiLock::describe).orElse(""));
             }
-        });
-    }
-
-    private static SheepException lockedAgainstUnlockedWrite(String name, MetadataState s) {
-        return new SheepException(ResultCode.VDI_LOCKED, "cannot write VDI " + name + " while it is attached: "
-                + s.lock(name).map(VdiLock::describe).orElse(""));
-    }
-
-    /**
-     * The inode of {@code vid} for a write through the sheep protocol ({@code collie vdi write}, an import), which
-     * takes no lock: refused VDI_LOCKED while a client holds the VDI's write lock, so collie never writes under a
-     * running VM.
-     */
-    private CompletableFuture<Inode> unlocked(int vid, long offset, long length) {
-        return covering(vid, offset, length).thenCompose(inode -> {
-            VdiEntry r = inode.record();
-            MetadataState s = metadata.state();
-            if (r.isWorking() && !s.writeAllowed(r.name(), 0)) {
-                return CompletableFuture.failedFuture(lockedAgainstUnlockedWrite(r.name(), s));
-            }
-            return CompletableFuture.completedFuture(inode);
         });
     }
 
