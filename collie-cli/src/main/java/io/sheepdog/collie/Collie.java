@@ -1,22 +1,26 @@
 package io.sheepdog.collie;
 
 import io.sheepdog.collie.cluster.ClusterCommand;
+import io.sheepdog.collie.key.KeyCommand;
 import io.sheepdog.collie.node.NodeCommand;
 import io.sheepdog.collie.vdi.VdiCommand;
 import io.sheepdog.collie.vm.VmCommand;
+import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.client.SheepClient;
+import io.sheepdog.daemon.client.SheepClientConfig;
 import io.sheepdog.daemon.proto.SheepProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * {@code collie}: the root of the command tree and its entry point. The connection options are global: they may be
@@ -29,7 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = CollieVersion.class,
         description = "Administers a sheepdog cluster through one of its sheep.",
-        subcommands = {ClusterCommand.class, NodeCommand.class, VdiCommand.class, VmCommand.class},
+        subcommands = {ClusterCommand.class, NodeCommand.class, VdiCommand.class, VmCommand.class, KeyCommand.class},
         exitCodeOnInvalidInput = ExitCodes.USAGE,
         exitCodeOnExecutionException = ExitCodes.FAILURE,
         exitCodeListHeading = "%nExit codes:%n",
@@ -40,7 +44,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             " 3:already exists (VDI, or cluster formatted)",
             " 4:no space left",
             " 5:not found (no such VDI)",
-            "64:bad usage (unknown command or option, bad argument)"})
+            "64:bad usage (unknown command or option, bad argument)",
+            "77:not authorized (no key, a key the sheep does not accept, or a role that does not allow it)"})
 public final class Collie {
 
     @Option(names = {"-a", "--address"}, scope = ScopeType.INHERIT, paramLabel = "ADDRESS",
@@ -59,11 +64,21 @@ public final class Collie {
             description = "Seconds to wait for the connection and for each answer (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
+    @Option(names = {"-k", "--key"}, scope = ScopeType.INHERIT, paramLabel = "DIR",
+            defaultValue = "${env:SHEEPDOG_KEY}",
+            description = {"Key to authenticate with, for a cluster whose sheep run with --keys: a directory made by "
+                    + "'collie key create' or 'collie cluster keygen' (env SHEEPDOG_KEY; default: "
+                    + KeyLocation.USER_DEFAULT + " or " + KeyLocation.SYSTEM_DEFAULT + " if there).",
+                "Without a key collie talks plaintext, which only a sheep without keys accepts."})
+    private Path key;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces of failures.")
     private boolean debug;
 
     private final CollieIo io;
+    /** The client configuration with the key's TLS context, built once per run. */
+    private SheepClientConfig clientConfig;
 
     public Collie(CollieIo io) {
         this.io = io;
@@ -101,12 +116,29 @@ public final class Collie {
             throw new CollieException(ExitCodes.USAGE,
                     "--timeout must be at least 1 second");
         }
-        return SheepClient.connect(address, port, Duration.ofSeconds(timeoutSeconds));
+        return SheepClient.connect(address, port, clientConfig(Duration.ofSeconds(timeoutSeconds)));
     }
 
     /** A client for another member (for commands that ask every node); the caller closes it. */
     public SheepClient connect(String host, int memberPort) throws SheepException {
-        return SheepClient.connect(host, memberPort, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        return connect(host, memberPort, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+    }
+
+    /** Like {@link #connect(String, int)} with its own timeout. */
+    public SheepClient connect(String host, int memberPort, Duration timeout) throws SheepException {
+        try {
+            return SheepClient.connect(host, memberPort, clientConfig(timeout));
+        } catch (CollieException e) {
+            throw new SheepException(ResultCode.NOT_AUTHORIZED, e.getMessage());
+        }
+    }
+
+    private SheepClientConfig clientConfig(Duration timeout) throws CollieException {
+        if (clientConfig == null) {
+            clientConfig = SheepClientConfig.of(timeout).withTls(KeyLocation.load(key, io));
+        }
+        return new SheepClientConfig(timeout, timeout, clientConfig.maxFrameSize(), clientConfig.closeTimeout(),
+                clientConfig.tls());
     }
 
     private static int usageError(ParameterException e, String[] args) {

@@ -19,6 +19,8 @@ public final class ExitCodes {
     public static final int NO_SPACE = ResultCode.NO_SPACE.exitCode();
     /** No such VDI (or object). */
     public static final int NOT_FOUND = ResultCode.NO_VDI.exitCode();
+    /** Not authorized: no key, a key the sheep does not accept, or a role that does not allow it (EX_NOPERM). */
+    public static final int NOT_AUTHORIZED = ResultCode.NOT_AUTHORIZED.exitCode();
     /** Bad usage: unknown command or option, missing or malformed argument (sysexits.h EX_USAGE). */
     public static final int USAGE = 64;
 

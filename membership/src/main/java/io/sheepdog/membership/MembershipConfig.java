@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a node joins the cluster: validated at construction, defaults in one place ({@link #of}).
@@ -19,10 +21,12 @@ import java.util.Objects;
  * @param failureDetection how fast a dead or hung member is noticed
  * @param joinTimeout      how long a starting node looks for an existing cluster before it founds its own
  * @param protocolVersion  the version presented when joining ({@link Admission#PROTOCOL_VERSION}; tests change it)
+ * @param tls              TLS for the TCP transport (both sides present a node certificate of the cluster CA, which
+ *                         the context's trust manager checks); empty for plaintext
  */
 public record MembershipConfig(String clusterName, NodeAddress self, InetAddress bindAddress, int bindPort,
                                Discovery discovery, FailureDetection failureDetection, Duration joinTimeout,
-                               int protocolVersion) {
+                               int protocolVersion, Optional<SSLContext> tls) {
     /** Default group name. */
     public static final String DEFAULT_CLUSTER_NAME = "sheepdog";
     /**
@@ -42,6 +46,10 @@ public record MembershipConfig(String clusterName, NodeAddress self, InetAddress
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(failureDetection, "failureDetection");
         Objects.requireNonNull(joinTimeout, "joinTimeout");
+        Objects.requireNonNull(tls, "tls");
+        if (tls.isPresent() && !(discovery instanceof TcpJoin)) {
+            throw new IllegalArgumentException("TLS needs TCP discovery (--join): multicast is not encrypted");
+        }
         if (clusterName.isBlank()) {
             throw new IllegalArgumentException("cluster name must not be blank");
         }
@@ -61,39 +69,45 @@ public record MembershipConfig(String clusterName, NodeAddress self, InetAddress
      */
     public static MembershipConfig of(NodeAddress self, Discovery discovery) {
         return new MembershipConfig(DEFAULT_CLUSTER_NAME, self, numeric(self.host()), self.port() + PORT_OFFSET,
-                discovery, FailureDetection.DEFAULTS, DEFAULT_JOIN_TIMEOUT, Admission.PROTOCOL_VERSION);
+                discovery, FailureDetection.DEFAULTS, DEFAULT_JOIN_TIMEOUT, Admission.PROTOCOL_VERSION,
+                Optional.empty());
     }
 
     public MembershipConfig withClusterName(String name) {
         return new MembershipConfig(name, self, bindAddress, bindPort, discovery, failureDetection, joinTimeout,
-                protocolVersion);
+                protocolVersion, tls);
     }
 
     public MembershipConfig withBind(InetAddress address, int port) {
         return new MembershipConfig(clusterName, self, address, port, discovery, failureDetection, joinTimeout,
-                protocolVersion);
+                protocolVersion, tls);
     }
 
     public MembershipConfig withFailureDetection(FailureDetection fd) {
         return new MembershipConfig(clusterName, self, bindAddress, bindPort, discovery, fd, joinTimeout,
-                protocolVersion);
+                protocolVersion, tls);
     }
 
     public MembershipConfig withJoinTimeout(Duration timeout) {
         return new MembershipConfig(clusterName, self, bindAddress, bindPort, discovery, failureDetection, timeout,
-                protocolVersion);
+                protocolVersion, tls);
     }
 
     public MembershipConfig withProtocolVersion(int version) {
         return new MembershipConfig(clusterName, self, bindAddress, bindPort, discovery, failureDetection,
-                joinTimeout, version);
+                joinTimeout, version, tls);
+    }
+
+    public MembershipConfig withTls(Optional<SSLContext> context) {
+        return new MembershipConfig(clusterName, self, bindAddress, bindPort, discovery, failureDetection,
+                joinTimeout, protocolVersion, context);
     }
 
     /** One line for the daemon's start-up log: the effective configuration. */
     public String describe() {
-        return String.format("cluster '%s', advertise %s, bind %s:%d, %s, %s, join timeout %d ms, protocol v%d",
+        return String.format("cluster '%s', advertise %s, bind %s:%d, %s, %s, join timeout %d ms, protocol v%d, %s",
                 clusterName, self.hostPort(), bindAddress.getHostAddress(), bindPort, discovery, failureDetection,
-                joinTimeout.toMillis(), protocolVersion);
+                joinTimeout.toMillis(), protocolVersion, tls.isPresent() ? "TLS" : "plaintext");
     }
 
     static InetAddress numeric(String host) {

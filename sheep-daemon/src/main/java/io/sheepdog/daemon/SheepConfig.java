@@ -1,6 +1,7 @@
 package io.sheepdog.daemon;
 
 import io.sheepdog.daemon.gateway.ReadPolicy;
+import io.sheepdog.daemon.security.SecurityConfig;
 import io.sheepdog.membership.FailureDetection;
 import io.sheepdog.membership.MembershipConfig;
 import java.net.InetAddress;
@@ -23,10 +24,11 @@ import java.util.OptionalInt;
  * @param failureDetection heartbeat and timeouts of the failure detector
  * @param readPolicy       which replica serves reads
  * @param timings          every timeout, wait and period ({@link SheepTimings#DEFAULTS} unless a test shortens them)
+ * @param security         keys and TLS ({@link SecurityConfig#NONE}: none, loopback only)
  */
 public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
                           int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
-                          ReadPolicy readPolicy, SheepTimings timings) {
+                          ReadPolicy readPolicy, SheepTimings timings, SecurityConfig security) {
     /** Sheepdog's default sheep port. */
     public static final int DEFAULT_PORT = 7000;
     /** The IANA NBD port. */
@@ -37,6 +39,8 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         Objects.requireNonNull(failureDetection, "failureDetection");
         Objects.requireNonNull(readPolicy, "readPolicy");
         Objects.requireNonNull(timings, "timings");
+        Objects.requireNonNull(security, "security");
+        security.check(bind, discovery);
         checkPort("--port", port);
         checkPort("--nbd-port", nbdPort);
         if (port + MembershipConfig.PORT_OFFSET + MembershipConfig.FD_PORT_OFFSET > 65535) {
@@ -54,6 +58,14 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         if (vnodes.isPresent() && (vnodes.getAsInt() < 0 || vnodes.getAsInt() > 65535)) {
             throw new IllegalArgumentException("--vnodes must be between 0 and 65535, not " + vnodes.getAsInt());
         }
+    }
+
+    /** Without keys ({@link SecurityConfig#NONE}). */
+    public SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
+                       int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
+                       ReadPolicy readPolicy, SheepTimings timings) {
+        this(storeDir, bind, port, nbdPort, zone, vnodes, ioThreads, discovery, failureDetection, readPolicy, timings,
+                SecurityConfig.NONE);
     }
 
     /** The default number of I/O threads: blocking pread/pwrite wants more threads than cores. */

@@ -22,6 +22,8 @@ import io.sheepdog.daemon.peer.Scheduler;
 import io.sheepdog.daemon.proto.SheepTransport;
 import io.sheepdog.daemon.recovery.RecoveryManager;
 import io.sheepdog.daemon.recovery.RecoveryMetrics;
+import io.sheepdog.daemon.security.NodeKeys;
+import io.sheepdog.daemon.security.TlsContexts;
 import io.sheepdog.daemon.server.SheepServer;
 import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.daemon.vdi.VdiCopies;
@@ -43,8 +45,10 @@ import io.sheepdog.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,8 +113,13 @@ public final class SheepDaemon implements AutoCloseable {
             int vnodes = config.vnodes().orElse(NodeWeights.defaultVnodes(store.objects().stats().capacityBytes()));
             NodeAddress self = new NodeAddress(NodeId.of(config.bind(), config.port()),
                     config.bind().getHostAddress(), config.port(), config.nbdPort(), config.zone(), vnodes);
+            Optional<TlsContexts> tls = config.security().keys().isEmpty() ? Optional.empty()
+                    : Optional.of(NodeKeys.load(config.security().keys().get(), self.host(), self.port(),
+                    Instant.now()));
+            tls.ifPresent(t -> LOG.info("keys {}: {}, cluster CA '{}'", config.security().keys().get(),
+                    t.credentials().identity().describe(), t.credentials().ca().getSubjectX500Principal()));
             MembershipConfig membershipConfig = MembershipConfig.of(self, config.discovery())
-                    .withFailureDetection(config.failureDetection());
+                    .withFailureDetection(config.failureDetection()).withTls(tls.map(TlsContexts::nodesOnly));
             LOG.info("membership: {}", membershipConfig.describe());
             JGroupsRaftNode cluster = new JGroupsRaftNode(membershipConfig,
                     MetadataConfig.of(config.storeDir().resolve(METADATA_DIR)));
@@ -118,7 +127,8 @@ public final class SheepDaemon implements AutoCloseable {
             cluster.start();
             EpochPlacement placement = new EpochPlacement(cluster.metadata(), self.id());
             LongSupplier epoch = () -> cluster.metadata().state().epochNumber();
-            PeerConnections peers = new PeerConnections(peerGroup, timings.peerClient());
+            PeerConnections peers = new PeerConnections(peerGroup,
+                    timings.peerClient().withTls(tls.map(TlsContexts::client)));
             opened.add(peers);
             VdiCopies copies = new VdiCopies(cluster.metadata());
             GatewayMetrics gatewayMetrics = new GatewayMetrics(meters);
@@ -163,7 +173,8 @@ public final class SheepDaemon implements AutoCloseable {
                     timings.cluster());
             SheepServer sheepServer = new SheepServer(
                     SheepServerConfig.of(config.bind().getHostAddress(), config.port())
-                            .withShutdownTimeout(timings.serverShutdown()), clusterOps, vdis, localPeer);
+                            .withShutdownTimeout(timings.serverShutdown()), clusterOps, vdis, localPeer,
+                    tls.map(TlsContexts::server));
             opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
                     .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).build(),

@@ -1,26 +1,28 @@
 package io.sheepdog.daemon;
 
-import java.io.IOException;
-import java.io.PrintWriter;
 import io.sheepdog.daemon.gateway.ReadPolicy;
+import io.sheepdog.daemon.security.SecurityConfig;
 import io.sheepdog.membership.FailureDetection;
 import io.sheepdog.membership.MembershipConfig;
 import io.sheepdog.membership.NodeWeights;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.OptionalInt;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code sheep [options] STORE_DIR}: runs one storage daemon in the foreground until SIGTERM or SIGINT, or until
@@ -90,6 +92,17 @@ public final class SheepMain implements Callable<Integer> {
     @Option(names = "--io-threads", paramLabel = "N", description = "Threads doing store I/O (default: 4 per core, at least 8).")
     Integer ioThreads;
 
+    @Option(names = "--keys", paramLabel = "DIR",
+            description = {"The cluster's keys ('collie cluster keygen DIR', copied to every node): every channel is "
+                    + "then TLS 1.3 with certificates of the cluster's CA on both sides, and each client may do what "
+                    + "its key's role allows.", "Required unless --bind is a loopback address or --insecure is given."})
+    Path keys;
+
+    @Option(names = "--insecure",
+            description = "Run without --keys on an address other machines reach: anyone who reaches the ports may "
+                    + "do anything.")
+    boolean insecure;
+
     @Option(names = {"-d", "--debug"}, description = "Log at debug level.")
     boolean debug;
 
@@ -126,7 +139,8 @@ public final class SheepMain implements Callable<Integer> {
                     ioThreads != null ? ioThreads : SheepConfig.defaultIoThreads(), discovery(address),
                     new FailureDetection(Duration.ofMillis(fdHeartbeat), Duration.ofMillis(fdTimeout),
                             Duration.ofMillis(fdVerify)),
-                    ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS);
+                    ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS,
+                    new SecurityConfig(Optional.ofNullable(keys).map(Path::toAbsolutePath), insecure));
         } catch (UnknownHostException | IllegalArgumentException e) {
             System.err.println("sheep: " + e.getMessage());
             return 64;

@@ -78,9 +78,9 @@ public final class ClusterShutdownCommand extends CollieCommand {
     }
 
     /** Whether the sheep at "host:port" still takes a connection and answers. */
-    private static boolean answers(String hostPort) {
+    private boolean answers(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        try (SheepClient c = SheepClient.connect(hostPort.substring(0, colon),
+        try (SheepClient c = collie().connect(hostPort.substring(0, colon),
                 Integer.parseInt(hostPort.substring(colon + 1)), PROBE_TIMEOUT)) {
             c.info();
             return true;

@@ -21,12 +21,15 @@ import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.TLS;
+import org.jgroups.util.TLSClientAuth;
 
 /**
  * Builds the JGroups protocol stack from a {@link MembershipConfig}, in code (no XML on disk), bottom first:
  *
  * <pre>
- * TCP + TCPPING   or   UDP + PING       transport and discovery (--join / --multicast), bound to --bind only
+ * TCP + TCPPING   or   UDP + PING       transport and discovery (--join / --multicast), bound to --bind only;
+ *                                        TCP over TLS 1.3 with node certificates on both sides when configured
  * MERGE3                                 heals partitions
  * FD_SOCK2                               a killed member is noticed when its socket closes (under 1 s)
  * FD_ALL3                                a hung member is suspected after the heartbeat timeout
@@ -37,7 +40,9 @@ import org.jgroups.stack.Protocol;
  * MFC, UFC, FRAG4                        flow control, fragmentation
  * (extra protocols on top, e.g. jgroups-raft's ELECTION2, RAFT, REDIRECT)
  * </pre>
- * The transport's diagnostics socket (a multicast listener on all interfaces) is disabled.
+ * The transport's diagnostics socket (a multicast listener on all interfaces) is disabled. FD_SOCK2's socket stays
+ * plaintext (JGroups has no TLS for it): it carries no cluster messages, only the liveness handshake whose close
+ * tells that a member died.
  */
 final class JGroupsStack {
     private JGroupsStack() {
@@ -48,6 +53,8 @@ final class JGroupsStack {
         if (c.discovery() instanceof MembershipConfig.TcpJoin join) {
             TCP tcp = new TCP();
             bind(tcp, c);
+            c.tls().ifPresent(context -> tcp.setSocketFactory(new TLS().setProtocols(new String[] {"TLSv1.3"})
+                    .setClientAuth(TLSClientAuth.NEED).createSocketFactory(context)));
             stack.add(tcp);
             stack.add(new TCPPING().setInitialHosts(join.initialHosts()).setPortRange(0));
         } else if (c.discovery() instanceof MembershipConfig.Multicast m) {

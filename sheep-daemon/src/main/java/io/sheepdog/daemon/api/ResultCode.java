@@ -2,7 +2,8 @@ package io.sheepdog.daemon.api;
 
 /**
  * Result of an operation, with its stable wire code and the collie exit code it maps to
- * (0 success, 1 general error, 2 cannot reach the daemon, 3 already exists, 4 no space, 5 not found, 64 bad usage).
+ * (0 success, 1 general error, 2 cannot reach the daemon, 3 already exists, 4 no space, 5 not found, 64 bad usage,
+ * 77 not authorized).
  */
 public enum ResultCode {
     SUCCESS(0x00, 0),
@@ -49,6 +50,12 @@ public enum ResultCode {
     READONLY(0x13, 1),
     /** The VDI is not locked, or its lock changed hands since the caller looked. */
     NO_LOCK(0x14, 5),
+    /**
+     * The request needs a permission the caller's identity lacks, or the caller is not authenticated (a plaintext
+     * connection to a sheep with keys, or no client certificate). The message says which; exit code 77 is
+     * sysexits.h's EX_NOPERM.
+     */
+    NOT_AUTHORIZED(0x15, 77),
     /** Client side only, never sent: the daemon could not be reached or the connection broke. */
     NETWORK_ERROR(0xfe, 2);
 

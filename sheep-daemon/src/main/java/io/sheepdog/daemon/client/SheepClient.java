@@ -1,6 +1,7 @@
 package io.sheepdog.daemon.client;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -110,14 +111,28 @@ public final class SheepClient implements ClusterOps, VdiOps, AutoCloseable {
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, SheepTransport.ALLOCATOR)
-                .handler(new SheepClientInitializer(config.maxFrameSize(), handler));
+                .handler(new SheepClientInitializer(config.maxFrameSize(), handler, config.tls(), host, port));
         CompletableFuture<SheepClient> result = new CompletableFuture<>();
         bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
-                result.complete(new SheepClient(f.channel(), handler, owned, peer, config));
-            } else {
+            if (!f.isSuccess()) {
                 result.completeExceptionally(ConnectFailures.toException(peer, f.cause(), config.connectTimeout()));
+                return;
             }
+            SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                result.complete(new SheepClient(f.channel(), handler, owned, peer, config));
+                return;
+            }
+            // Connected only once both sides proved who they are: a refused key fails here with its reason, not
+            // as a closed connection on the first request.
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    result.complete(new SheepClient(f.channel(), handler, owned, peer, config));
+                } else {
+                    f.channel().close();
+                    result.completeExceptionally(TlsFailures.toException(peer, h.cause()));
+                }
+            });
         });
         return result;
     }

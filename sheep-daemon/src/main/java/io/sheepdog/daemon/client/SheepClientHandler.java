@@ -149,6 +149,11 @@ final class SheepClientHandler extends ChannelInboundHandlerAdapter {
         if (breakReason == null) {
             breakReason = describe(cause);
         }
+        if (brokenBy == null && TlsFailures.isAlert(cause)) {
+            // TLS 1.3: the server checks the client's certificate after the client's handshake is done, so a
+            // refused key shows as an alert on the first request.
+            brokenBy = TlsFailures.toException(peer, cause);
+        }
         LOG.debug("connection to {} failed", peer, cause);
         context.close();
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sheepdog.daemon.api.ClusterOps;
@@ -16,6 +17,7 @@ import io.sheepdog.daemon.proto.SheepTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ public final class SheepServer implements AutoCloseable {
     private final ClusterOps cluster;
     private final VdiOps vdis;
     private final PeerOps peer;
+    private final Optional<SslContext> tls;
     private final ChannelGroup channels = new DefaultChannelGroup("sheep-connections", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -57,6 +60,16 @@ public final class SheepServer implements AutoCloseable {
      *             NOT_SUPPORTED
      */
     public SheepServer(SheepServerConfig config, ClusterOps cluster, VdiOps vdis, PeerOps peer) {
+        this(config, cluster, vdis, peer, Optional.empty());
+    }
+
+    /**
+     * A server of a sheep with keys when {@code tls} is present: every connection is TLS with a client certificate
+     * of the cluster, and each request is allowed by the certificate's role (see {@code security.OpcodeAccess}).
+     */
+    public SheepServer(SheepServerConfig config, ClusterOps cluster, VdiOps vdis, PeerOps peer,
+                       Optional<SslContext> tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
         this.config = Objects.requireNonNull(config, "config");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.vdis = Objects.requireNonNull(vdis, "vdis");
@@ -85,7 +98,7 @@ public final class SheepServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, SheepTransport.ALLOCATOR)
-                .childHandler(new SheepServerInitializer(config, adapter, channels));
+                .childHandler(new SheepServerInitializer(config, adapter, channels, tls));
         ChannelFuture bound = bootstrap.bind(config.bindAddress(), config.port()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             shutdownResources();
@@ -95,8 +108,8 @@ public final class SheepServer implements AutoCloseable {
         }
         serverChannel = bound.channel();
         int port = port();
-        LOG.info("sheep protocol listening on {}:{} ({} transport, {} io threads, {} workers, frame cap {} bytes)",
-                config.bindAddress(), port, SheepTransport.epollAvailable() ? "epoll" : "nio", config.ioThreads(),
+        LOG.info("sheep protocol listening on {}:{} ({}, {} transport, {} io threads, {} workers, frame cap {} bytes)",
+                config.bindAddress(), port, tls.isPresent() ? "TLS with client certificates" : "plaintext", SheepTransport.epollAvailable() ? "epoll" : "nio", config.ioThreads(),
                 config.workerThreads(), config.maxFrameSize());
         return port;
     }

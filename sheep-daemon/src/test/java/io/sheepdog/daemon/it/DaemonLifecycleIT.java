@@ -71,6 +71,15 @@ class DaemonLifecycleIT {
         assertThat(r.output()).as(r.describe()).contains(notADirectory.toString());
     }
 
+    @Test
+    void aReachableAddressWithoutKeysIsRefused() {
+        int[] ports = FreePorts.pickSheep();
+        CommandResult r = sheep("--port", String.valueOf(ports[0]), "--nbd-port", String.valueOf(ports[1]),
+                "--bind", "192.0.2.1", work.resolve("store").toString());
+        assertThat(r.exitCode()).as(r.describe()).isEqualTo(64);
+        assertThat(r.output()).as(r.describe()).contains("reachable from other machines", "--keys", "--insecure");
+    }
+
     /** Runs the daemon in the foreground with {@code args}; it is expected to give up at once. */
     private static CommandResult sheep(String... args) {
         return ExternalCommand.of(JavaCommand.of(List.of("-Xmx256m"), SheepProcess.MAIN_CLASS, List.of(args)))

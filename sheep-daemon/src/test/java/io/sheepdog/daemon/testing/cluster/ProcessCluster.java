@@ -3,6 +3,7 @@ package io.sheepdog.daemon.testing.cluster;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.client.SheepClient;
 import io.sheepdog.daemon.testing.process.SheepProcess;
+import io.sheepdog.daemon.testing.security.TestKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +32,12 @@ import java.util.concurrent.Executors;
  */
 public final class ProcessCluster extends AbstractTestCluster {
     private final List<SheepProcess> nodes;
+    private final TestKeys keys;
 
     private ProcessCluster(ProcessClusterBuilder options, List<SheepProcess> nodes) {
         super(nodes.size(), options.awaitTimeout);
         this.nodes = List.copyOf(nodes);
+        this.keys = options.keys;
     }
 
     public static ProcessClusterBuilder builder(Path workDir) {
@@ -123,7 +126,8 @@ public final class ProcessCluster extends AbstractTestCluster {
     @Override
     public NodeEndpoint endpoint(int i) {
         SheepProcess p = nodes.get(i);
-        return new NodeEndpoint(i, p.host(), p.port(), p.nbdPort());
+        return new NodeEndpoint(i, p.host(), p.port(), p.nbdPort(),
+                Optional.ofNullable(keys).map(TestKeys::admin));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.testing.cluster;
 
+import io.sheepdog.daemon.testing.security.TestKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClust
     final List<String> daemonArgs = new ArrayList<>();
     final Set<Integer> gateways = new HashSet<>();
     NodeNetwork network;
+    TestKeys keys;
 
     ProcessClusterBuilder(Path workDir) {
         super(workDir);
@@ -40,6 +42,12 @@ public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClust
     public ProcessClusterBuilder daemonArgs(String... args) {
         daemonArgs.addAll(List.of(args));
         return this;
+    }
+
+    /** Runs every node with {@code --keys keys.dir()}; the cluster's clients use the admin key. */
+    public ProcessClusterBuilder keys(TestKeys value) {
+        this.keys = value;
+        return daemonArgs("--keys", value.dir().toString());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.testing.process;
 
+import com.google.common.net.InetAddresses;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -288,6 +289,10 @@ public final class SheepProcess implements AutoCloseable {
                 Integer.toString(nbdPort), "--bind", host, "--pidfile", pidFile().toString(), "--log-file",
                 logFile().toString()));
         args.addAll(daemonArgs);
+        if (!InetAddresses.forString(host).isLoopbackAddress() && !daemonArgs.contains("--keys")) {
+            // A test network (netns) address without keys: the daemon refuses that unless told it is meant.
+            args.add("--insecure");
+        }
         args.add(storeDir.toString());
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(JavaCommand.of(jvmArgs, MAIN_CLASS, args));

@@ -1,0 +1,105 @@
+package io.sheepdog.daemon.security;
+
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Trusts a peer's certificate chain when the JDK's PKIX check against the cluster CA alone passes (signature,
+ * validity, CA constraints) and the certificate names one of the {@code allowed} roles: a node connecting to a peer
+ * or joining the membership accepts only node certificates, so an admin's or a hypervisor's key cannot pose as a
+ * node. Host names are not checked: every node certificate of the cluster is trusted alike.
+ */
+final class RoleTrustManager extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager pkix;
+    private final Set<Role> allowed;
+
+    RoleTrustManager(X509Certificate ca, Set<Role> allowed) {
+        this.pkix = pkixTrusting(ca);
+        this.allowed = EnumSet.copyOf(allowed);
+    }
+
+    private static X509ExtendedTrustManager pkixTrusting(X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("cluster-ca", ca);
+            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
+            f.init(store);
+            for (var tm : f.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) {
+                    return x;
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a trust manager: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkRole(X509Certificate[] chain) throws CertificateException {
+        Identity who;
+        try {
+            who = Identity.of(chain[0]);
+        } catch (IllegalArgumentException e) {
+            throw new CertificateException(e.getMessage());
+        }
+        if (!allowed.contains(who.role())) {
+            throw new CertificateException(who.describe() + " may not use this channel (it takes "
+                    + allowed.stream().map(Role::label).collect(Collectors.joining(", ")) + ")");
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pkix.checkClientTrusted(chain, authType);
+        checkRole(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pkix.checkServerTrusted(chain, authType);
+        checkRole(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        pkix.checkClientTrusted(chain, authType, socket);
+        checkRole(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        pkix.checkServerTrusted(chain, authType, socket);
+        checkRole(chain);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        pkix.checkClientTrusted(chain, authType, engine);
+        checkRole(chain);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        pkix.checkServerTrusted(chain, authType, engine);
+        checkRole(chain);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return pkix.getAcceptedIssuers();
+    }
+}
