@@ -93,9 +93,9 @@ public final class NbdServer implements AutoCloseable {
         }
         serverChannel = bind.channel();
         int port = port();
-        LOG.info("NBD server listening on {}:{} ({} transport, max payload {} bytes, {} max in-flight requests)",
+        LOG.info("NBD server listening on {}:{} ({} transport, max payload {} bytes, {} max in-flight requests; {})",
                 config.bindAddress().getHostAddress(), port, epoll ? "epoll" : "nio", config.maxPayload(),
-                config.maxInFlightRequests());
+                config.maxInFlightRequests(), config.limits().describe());
         return port;
     }
 
