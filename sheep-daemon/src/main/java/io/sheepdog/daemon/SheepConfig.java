@@ -1,8 +1,11 @@
 package io.sheepdog.daemon;
 
 import io.sheepdog.daemon.gateway.ReadPolicy;
+import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.membership.FailureDetection;
 import io.sheepdog.membership.MembershipConfig;
+import io.sheepdog.nbd.limit.ServerLimits;
+import io.sheepdog.nbd.server.NbdServerConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -23,10 +26,13 @@ import java.util.OptionalInt;
  * @param failureDetection heartbeat and timeouts of the failure detector
  * @param readPolicy       which replica serves reads
  * @param timings          every timeout, wait and period ({@link SheepTimings#DEFAULTS} unless a test shortens them)
+ * @param nbdLimits        bytes in flight, connections and timeouts of the NBD port
+ * @param sheepLimits      the same of the sheep protocol port
  */
 public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
                           int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
-                          ReadPolicy readPolicy, SheepTimings timings) {
+                          ReadPolicy readPolicy, SheepTimings timings, ServerLimits nbdLimits,
+                          ServerLimits sheepLimits) {
     /** Sheepdog's default sheep port. */
     public static final int DEFAULT_PORT = 7000;
     /** The IANA NBD port. */
@@ -37,6 +43,8 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         Objects.requireNonNull(failureDetection, "failureDetection");
         Objects.requireNonNull(readPolicy, "readPolicy");
         Objects.requireNonNull(timings, "timings");
+        Objects.requireNonNull(nbdLimits, "nbdLimits");
+        Objects.requireNonNull(sheepLimits, "sheepLimits");
         checkPort("--port", port);
         checkPort("--nbd-port", nbdPort);
         if (port + MembershipConfig.PORT_OFFSET + MembershipConfig.FD_PORT_OFFSET > 65535) {
@@ -54,6 +62,14 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         if (vnodes.isPresent() && (vnodes.getAsInt() < 0 || vnodes.getAsInt() > 65535)) {
             throw new IllegalArgumentException("--vnodes must be between 0 and 65535, not " + vnodes.getAsInt());
         }
+    }
+
+    /** With the default bounds of both ports. */
+    public SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
+                       int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
+                       ReadPolicy readPolicy, SheepTimings timings) {
+        this(storeDir, bind, port, nbdPort, zone, vnodes, ioThreads, discovery, failureDetection, readPolicy, timings,
+                NbdServerConfig.DEFAULT_LIMITS, SheepServerConfig.DEFAULT_LIMITS);
     }
 
     /** The default number of I/O threads: blocking pread/pwrite wants more threads than cores. */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -90,6 +91,9 @@ public final class SheepMain implements Callable<Integer> {
     @Option(names = "--io-threads", paramLabel = "N", description = "Threads doing store I/O (default: 4 per core, at least 8).")
     Integer ioThreads;
 
+    @Mixin
+    LimitOptions limits = new LimitOptions();
+
     @Option(names = {"-d", "--debug"}, description = "Log at debug level.")
     boolean debug;
 
@@ -126,7 +130,7 @@ public final class SheepMain implements Callable<Integer> {
                     ioThreads != null ? ioThreads : SheepConfig.defaultIoThreads(), discovery(address),
                     new FailureDetection(Duration.ofMillis(fdHeartbeat), Duration.ofMillis(fdTimeout),
                             Duration.ofMillis(fdVerify)),
-                    ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS);
+                    ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS, limits.nbd(), limits.sheep());
         } catch (UnknownHostException | IllegalArgumentException e) {
             System.err.println("sheep: " + e.getMessage());
             return 64;

@@ -95,9 +95,9 @@ public final class SheepServer implements AutoCloseable {
         }
         serverChannel = bound.channel();
         int port = port();
-        LOG.info("sheep protocol listening on {}:{} ({} transport, {} io threads, {} workers, frame cap {} bytes)",
+        LOG.info("sheep protocol listening on {}:{} ({} transport, {} io threads, {} workers, frame cap {} bytes; {})",
                 config.bindAddress(), port, SheepTransport.epollAvailable() ? "epoll" : "nio", config.ioThreads(),
-                config.workerThreads(), config.maxFrameSize());
+                config.workerThreads(), config.maxFrameSize(), config.limits().describe());
         return port;
     }
 

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.server;
 
+import com.google.common.base.Ticker;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -7,11 +8,20 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.sheepdog.daemon.proto.SheepEncoder;
 import io.sheepdog.daemon.proto.SheepRequestDecoder;
+import io.sheepdog.nbd.limit.ByteBudget;
+import io.sheepdog.nbd.limit.ConnectionBudget;
+import io.sheepdog.nbd.limit.ConnectionLimit;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
+import io.sheepdog.nbd.limit.ReadGate;
 
 /**
- * Builds the pipeline of an accepted connection, every stage named:
- * {@value #FLUSH} (batches the flushes of many small responses), {@value #DECODER}, {@value #ENCODER},
- * {@value #HANDLER}.
+ * Builds the pipeline of an accepted connection, every stage named: {@value ReadGate#NAME},
+ * {@value #FLUSH} (batches the flushes of many small responses), {@value ConnectionWatchdog#NAME}, {@value #DECODER},
+ * {@value #ENCODER}, {@value #HANDLER}.
+ *
+ * <p>Bounds ({@link SheepServerConfig#limits()}): a connection over the port's limit is closed at once; every
+ * connection gets a share of the server's one {@link ByteBudget}, given back when it closes, and a
+ * {@link ConnectionWatchdog} for its timeouts.
  */
 final class SheepServerInitializer extends ChannelInitializer<Channel> {
 
@@ -24,22 +34,46 @@ final class SheepServerInitializer extends ChannelInitializer<Channel> {
     private final SheepRequestAdapter adapter;
     private final SheepEncoder encoder;
     private final ChannelGroup channels;
+    private final ByteBudget budget;
+    private final ConnectionLimit limit;
 
     SheepServerInitializer(SheepServerConfig config, SheepRequestAdapter adapter, ChannelGroup channels) {
         this.config = config;
         this.adapter = adapter;
         this.encoder = new SheepEncoder(config.maxFrameSize());
         this.channels = channels;
+        this.budget = new ByteBudget(config.limits().maxBytesInFlight());
+        this.limit = new ConnectionLimit(config.limits().maxConnections());
+    }
+
+    /** The bytes in flight of every connection together (for tests and metrics). */
+    ByteBudget budget() {
+        return budget;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!limit.admit(ch)) {
+            SheepServerHandler.HOSTILE.warn("sheep client {} refused: {} connections are open, the limit",
+                    ch.remoteAddress(), limit.max());
+            return;
+        }
         channels.add(ch);
+        ReadGate gate = new ReadGate();
+        ConnectionBudget share = new ConnectionBudget(budget, config.limits().maxBytesPerConnection(), ch, gate,
+                Ticker.systemTicker());
+        ch.closeFuture().addListener(f -> share.close());
+        ConnectionWatchdog watchdog = new ConnectionWatchdog(config.limits(), share, gate, Ticker.systemTicker(),
+                SheepServerHandler.HOSTILE, "sheep");
+        watchdog.established(); // the sheep protocol has no handshake
         ChannelPipeline p = ch.pipeline();
+        p.addLast(ReadGate.NAME, gate);
         p.addLast(FLUSH, new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
                 true));
-        p.addLast(DECODER, new SheepRequestDecoder(config.maxFrameSize()));
+        p.addLast(ConnectionWatchdog.NAME, watchdog);
+        p.addLast(DECODER, new SheepRequestDecoder(config.maxFrameSize(), share));
         p.addLast(ENCODER, encoder);
-        p.addLast(HANDLER, new SheepServerHandler(adapter, config.maxInFlightPerConnection()));
+        p.addLast(HANDLER, new SheepServerHandler(adapter, config.maxInFlightPerConnection(), config.maxFrameSize(),
+                share));
     }
 }
