@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sheepdog.nbd.limit.ServerLimits;
 import io.sheepdog.nbd.memory.MemoryBlockDevice;
 import io.sheepdog.nbd.memory.MemoryExportProvider;
+import io.sheepdog.nbd.testutil.Await;
 import io.sheepdog.nbd.testutil.NbdTestClient;
 import io.sheepdog.nbd.testutil.Wire;
 import java.io.InputStream;
@@ -58,13 +59,7 @@ class NbdBoundsTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(condition, TIMEOUT, what);
     }
 
     @Test
