@@ -5,8 +5,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Resolves export names to block devices. Called on the event loop: {@link #open} and {@link #list} must answer
- * without blocking for long; what may take longer belongs in {@link #attach}, which answers with a future.
+ * Resolves export names to block devices. Called on the event loop: {@link #list} must answer without blocking for
+ * long. The server opens exports only through the futures of {@link #openAsync} and {@link #attach}; their defaults
+ * call {@link #open} on the event loop, so a provider whose lookups may wait (a remote table, a lock) overrides
+ * both and answers them from another thread.
  */
 public interface ExportProvider {
 
@@ -20,6 +22,20 @@ public interface ExportProvider {
     Optional<BlockDevice> open(String name) throws BlockDeviceException;
 
     /**
+     * {@link #open} as a future, which may complete on any thread; what NBD_OPT_INFO uses. The server reads no
+     * further options from the client meanwhile and closes the device when it has described it (or at once, if the
+     * client went away). The default completes with {@link #open} on the calling thread, failing with anything it
+     * throws.
+     */
+    default CompletableFuture<Optional<BlockDevice>> openAsync(String name) {
+        try {
+            return CompletableFuture.completedFuture(open(name));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Opens the export for transmission on one connection (NBD_OPT_GO, NBD_OPT_EXPORT_NAME). This may take time
      * (taking a lock another client holds, say) and the future may complete on any thread; the server reads no
      * further options from that client meanwhile. The server closes the device it gets when the connection ends,
@@ -27,18 +43,14 @@ public interface ExportProvider {
      *
      * <p>A future failed with a {@link BlockDeviceException} of {@link NbdError#EPERM} refuses the client by policy
      * (NBD_REP_ERR_POLICY with the exception's message); other failures are answered as {@link #open} failures are.
-     * The default completes with {@link #open}, failing with anything it throws.
+     * The default is {@link #openAsync}.
      *
      * @param name   the export the client asked for
      * @param client who is asking
      * @return the device, or empty if there is no such export
      */
     default CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
-        try {
-            return CompletableFuture.completedFuture(open(name));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return openAsync(name);
     }
 
     /** The exports for NBD_OPT_LIST. */

@@ -2,8 +2,11 @@ package io.sheepdog.daemon;
 
 import io.sheepdog.daemon.gateway.ReadPolicy;
 import io.sheepdog.daemon.security.SecurityConfig;
+import io.sheepdog.daemon.server.SheepServerConfig;
 import io.sheepdog.membership.FailureDetection;
 import io.sheepdog.membership.MembershipConfig;
+import io.sheepdog.nbd.limit.ServerLimits;
+import io.sheepdog.nbd.server.NbdServerConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -25,10 +28,13 @@ import java.util.OptionalInt;
  * @param readPolicy       which replica serves reads
  * @param timings          every timeout, wait and period ({@link SheepTimings#DEFAULTS} unless a test shortens them)
  * @param security         keys and TLS ({@link SecurityConfig#NONE}: none, loopback only)
+ * @param nbdLimits        bytes in flight, connections and timeouts of the NBD port
+ * @param sheepLimits      the same of the sheep protocol port
  */
 public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
                           int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
-                          ReadPolicy readPolicy, SheepTimings timings, SecurityConfig security) {
+                          ReadPolicy readPolicy, SheepTimings timings, SecurityConfig security,
+                          ServerLimits nbdLimits, ServerLimits sheepLimits) {
     /** Sheepdog's default sheep port. */
     public static final int DEFAULT_PORT = 7000;
     /** The IANA NBD port. */
@@ -41,6 +47,8 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         Objects.requireNonNull(timings, "timings");
         Objects.requireNonNull(security, "security");
         security.check(bind, discovery);
+        Objects.requireNonNull(nbdLimits, "nbdLimits");
+        Objects.requireNonNull(sheepLimits, "sheepLimits");
         checkPort("--port", port);
         checkPort("--nbd-port", nbdPort);
         if (port + MembershipConfig.PORT_OFFSET + MembershipConfig.FD_PORT_OFFSET > 65535) {
@@ -60,12 +68,12 @@ public record SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort
         }
     }
 
-    /** Without keys ({@link SecurityConfig#NONE}). */
+    /** Without keys ({@link SecurityConfig#NONE}), with the default bounds of both ports. */
     public SheepConfig(Path storeDir, InetAddress bind, int port, int nbdPort, int zone, OptionalInt vnodes,
                        int ioThreads, MembershipConfig.Discovery discovery, FailureDetection failureDetection,
                        ReadPolicy readPolicy, SheepTimings timings) {
         this(storeDir, bind, port, nbdPort, zone, vnodes, ioThreads, discovery, failureDetection, readPolicy, timings,
-                SecurityConfig.NONE);
+                SecurityConfig.NONE, NbdServerConfig.DEFAULT_LIMITS, SheepServerConfig.DEFAULT_LIMITS);
     }
 
     /** The default number of I/O threads: blocking pread/pwrite wants more threads than cores. */

@@ -173,11 +173,11 @@ public final class SheepDaemon implements AutoCloseable {
                     timings.cluster());
             SheepServer sheepServer = new SheepServer(
                     SheepServerConfig.of(config.bind().getHostAddress(), config.port())
-                            .withShutdownTimeout(timings.serverShutdown()), clusterOps, vdis, localPeer,
-                    tls.map(TlsContexts::server));
+                            .withShutdownTimeout(timings.serverShutdown()).withLimits(config.sheepLimits()),
+                    clusterOps, vdis, localPeer, tls.map(TlsContexts::server));
             opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
-                    .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).build(),
+                    .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).limits(config.nbdLimits()).build(),
                     new VdiExportProvider(vdis, locks));
             opened.add(nbd);
             SheepDaemon daemon = new SheepDaemon(config, store, io, timer, List.copyOf(opened), self);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -102,6 +103,8 @@ public final class SheepMain implements Callable<Integer> {
             description = "Run without --keys on an address other machines reach: anyone who reaches the ports may "
                     + "do anything.")
     boolean insecure;
+    @Mixin
+    LimitOptions limits = new LimitOptions();
 
     @Option(names = {"-d", "--debug"}, description = "Log at debug level.")
     boolean debug;
@@ -140,7 +143,8 @@ public final class SheepMain implements Callable<Integer> {
                     new FailureDetection(Duration.ofMillis(fdHeartbeat), Duration.ofMillis(fdTimeout),
                             Duration.ofMillis(fdVerify)),
                     ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS,
-                    new SecurityConfig(Optional.ofNullable(keys).map(Path::toAbsolutePath), insecure));
+                    new SecurityConfig(Optional.ofNullable(keys).map(Path::toAbsolutePath), insecure),
+                    limits.nbd(), limits.sheep());
         } catch (UnknownHostException | IllegalArgumentException e) {
             System.err.println("sheep: " + e.getMessage());
             return 64;

@@ -1,8 +1,6 @@
 package io.sheepdog.nbd.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
 import java.util.List;
 
 /**
@@ -40,7 +38,6 @@ public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDeco
     private final int maxOptionDataLength;
     private int optionCode;
     private int optionLength;
-    private ChannelHandlerContext ctx;
 
     /** A decoder accepting options of up to {@link NbdProtocol#MAX_OPTION_DATA_LENGTH} data bytes. */
     public NbdHandshakeDecoder() {
@@ -54,11 +51,6 @@ public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDeco
             throw new IllegalArgumentException("maxOptionDataLength too small: " + maxOptionDataLength);
         }
         this.maxOptionDataLength = maxOptionDataLength;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
     }
 
     /**
@@ -83,15 +75,7 @@ public final class NbdHandshakeDecoder extends NbdStreamDecoder<NbdHandshakeDeco
             throw new IllegalStateException("the handshake decoder is not paused but in state " + state());
         }
         state(State.AWAIT_OPTION_HEADER);
-        if (ctx == null || ctx.isRemoved() || actualReadableBytes() == 0) {
-            return;
-        }
-        // the buffered bytes came with reads that are over: no new read will decode them, so start one ourselves
-        try {
-            channelRead(ctx, Unpooled.EMPTY_BUFFER);
-        } catch (Exception e) {
-            ctx.fireExceptionCaught(e); // where an exception from a read would have gone
-        }
+        decodeBuffered();
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.sheepdog.nbd.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sheepdog.nbd.limit.ResumableDecoder;
 import java.util.List;
 
 /**
@@ -13,7 +13,7 @@ import java.util.List;
  *
  * @param <S> the decoder's state enum
  */
-abstract class NbdStreamDecoder<S extends Enum<S>> extends ByteToMessageDecoder {
+abstract class NbdStreamDecoder<S extends Enum<S>> extends ResumableDecoder {
     private final S badMessage;
     private S state;
 

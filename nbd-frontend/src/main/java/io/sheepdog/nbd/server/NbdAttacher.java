@@ -5,17 +5,22 @@ import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.ExportProvider;
 import io.sheepdog.nbd.NbdClient;
 import io.sheepdog.nbd.codec.NbdHandshakeDecoder;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
+import io.sheepdog.nbd.limit.ReadGate;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link ExportProvider#attach} for the GO or EXPORT_NAME of one connection without blocking its event loop.
+ * Runs {@link ExportProvider#attach} for the GO or EXPORT_NAME of one connection, and {@link ExportProvider#openAsync}
+ * for its INFO, without blocking its event loop.
  *
- * <p>An attach answered at once is handed on at once. Otherwise the handshake decoder is paused and auto-read turned
- * off until it completes: what the client sends meanwhile may be options or, if the option succeeds, transmission
+ * <p>A lookup answered at once is handed on at once. Otherwise the handshake decoder is paused, the read gate closed
+ * ({@link ReadGate.Reason#LOOKUP}) and the handshake clock stopped (the server's time is not the client's) until it
+ * completes: what the client sends meanwhile may be options or, if the option succeeds, transmission
  * requests, and only the outcome tells which. The outcome is handed on on the event loop; afterwards, if the
  * handshake goes on, the decoder resumes with what it held back. A device that arrives after the connection
  * closed is closed here, since no handler will ever own it.
@@ -46,9 +51,19 @@ final class NbdAttacher {
 
     /** Attaches export {@code name} for the connection of {@code ctx}; called on its event loop. */
     void attach(ChannelHandlerContext ctx, String name, Outcome outcome) {
+        run(ctx, name, () -> exports.attach(name, new NbdClient(ctx.channel().remoteAddress())), outcome);
+    }
+
+    /** Opens export {@code name} to describe it (NBD_OPT_INFO); called on the event loop. */
+    void open(ChannelHandlerContext ctx, String name, Outcome outcome) {
+        run(ctx, name, () -> exports.openAsync(name), outcome);
+    }
+
+    private void run(ChannelHandlerContext ctx, String name, Supplier<CompletableFuture<Optional<BlockDevice>>> lookup,
+                     Outcome outcome) {
         CompletableFuture<Optional<BlockDevice>> attached;
         try {
-            attached = exports.attach(name, new NbdClient(ctx.channel().remoteAddress()));
+            attached = lookup.get();
         } catch (RuntimeException e) {
             attached = CompletableFuture.failedFuture(e); // a provider that throws instead of failing its future
         }
@@ -59,7 +74,7 @@ final class NbdAttacher {
         }
         decoder(ctx).pause();
         pending = name;
-        ctx.channel().config().setAutoRead(false);
+        hold(ctx, true);
         LOG.debug("{} waiting for export '{}' to be attached", ctx.channel(), name);
         attached.whenComplete((result, failure) -> completeLater(ctx, result, failure, outcome));
     }
@@ -84,10 +99,18 @@ final class NbdAttacher {
             close(result);
             return;
         }
-        ctx.channel().config().setAutoRead(true);
+        hold(ctx, false);
         outcome.accept(result, failure);
         if (!ctx.isRemoved() && ctx.channel().isActive()) {
             decoder(ctx).resume(); // still negotiating: answer the options sent meanwhile
+        }
+    }
+
+    private static void hold(ChannelHandlerContext ctx, boolean held) {
+        ReadGate.of(ctx.pipeline()).hold(ReadGate.Reason.LOOKUP, held);
+        ConnectionWatchdog watchdog = ctx.pipeline().get(ConnectionWatchdog.class);
+        if (watchdog != null) {
+            watchdog.pauseClock(held);
         }
     }
 

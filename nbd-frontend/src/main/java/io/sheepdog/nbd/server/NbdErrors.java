@@ -6,16 +6,20 @@ import io.sheepdog.nbd.BlockDeviceException;
 import io.sheepdog.nbd.NbdError;
 import io.sheepdog.nbd.codec.NbdOptionReplyType;
 import io.sheepdog.nbd.codec.NbdProtocolException;
+import io.sheepdog.nbd.limit.RateLimitedLog;
 import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Mapping failures to what goes on the wire and into the log. */
 final class NbdErrors {
 
     /** Error messages are cut to this many chars so their UTF-8 form stays within the 4096-byte string limit. */
     private static final int MAX_MESSAGE_CHARS = 1000;
+    /** Refusals, timeouts and protocol violations: what a hostile client causes, logged at a bounded rate. */
+    static final RateLimitedLog HOSTILE = new RateLimitedLog(LoggerFactory.getLogger(NbdServer.class));
 
     private NbdErrors() {
     }
@@ -67,7 +71,7 @@ final class NbdErrors {
     /** Logs why a connection is being closed: peers going away at debug, protocol violations and bugs louder. */
     static void logConnectionFailure(Logger log, ChannelHandlerContext ctx, String phase, Throwable cause) {
         if (cause instanceof NbdProtocolException) {
-            log.warn("{} protocol violation in {} phase: {}; closing", ctx.channel(), phase, cause.getMessage());
+            HOSTILE.warn("{} protocol violation in {} phase: {}; closing", ctx.channel(), phase, cause.getMessage());
         } else if (cause instanceof IOException) {
             log.debug("{} I/O error in {} phase: {}; closing", ctx.channel(), phase, cause.toString());
         } else {

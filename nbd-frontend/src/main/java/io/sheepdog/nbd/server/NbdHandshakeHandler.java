@@ -19,6 +19,8 @@ import io.sheepdog.nbd.codec.NbdOptionRequest;
 import io.sheepdog.nbd.codec.NbdReplyEncoder;
 import io.sheepdog.nbd.codec.NbdRequestDecoder;
 import io.sheepdog.nbd.codec.NbdServerGreeting;
+import io.sheepdog.nbd.limit.Admission;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Those two options get their device from {@link ExportProvider#attach}, which may take a while (a lock);
  * {@link NbdAttacher} holds the client's later bytes back until it answers, so no option is answered out of turn.
  * A failure with EPERM refuses GO by policy (NBD_REP_ERR_POLICY with the provider's message); other failures are
- * answered as those of {@link ExportProvider#open}, which NBD_OPT_INFO uses.
+ * answered as those of {@link ExportProvider#openAsync}, which NBD_OPT_INFO uses (the attacher waits for it the same
+ * way). Entering transmission ends the handshake timeout ({@link ConnectionWatchdog#established}) and hands the
+ * connection's {@link Admission} to the request decoder and the transmission handler.
  *
  * <p>Supported: EXPORT_NAME, ABORT, LIST, INFO, GO (NBD_INFO_EXPORT, NAME, DESCRIPTION, BLOCK_SIZE),
  * STRUCTURED_REPLY, LIST_META_CONTEXT and SET_META_CONTEXT (base:allocation and the provider's
@@ -48,11 +52,13 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final ExportProvider exports;
     private final NbdMetaContexts metaContexts;
     private final NbdAttacher attacher;
+    private final Admission admission;
     private boolean noZeroes;
     private boolean structuredReplies;
 
-    NbdHandshakeHandler(NbdServerConfig config, ExportProvider exports) {
+    NbdHandshakeHandler(NbdServerConfig config, ExportProvider exports, Admission admission) {
         this.config = config;
+        this.admission = admission;
         this.exports = exports;
         this.metaContexts = new NbdMetaContexts(exports.metaContexts());
         this.attacher = new NbdAttacher(exports);
@@ -207,11 +213,19 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /** NBD_OPT_INFO: describes the export from a device opened (not attached) for the purpose, then closed. */
     private void info(ChannelHandlerContext ctx, NbdOptionRequest.Info info) {
-        Optional<BlockDevice> opened;
-        try {
-            opened = exports.open(info.name());
-        } catch (RuntimeException e) {
-            refuse(ctx, info.code(), info.name(), e);
+        attacher.open(ctx, info.name(), (opened, failure) -> {
+            try {
+                described(ctx, info, opened, failure);
+            } catch (RuntimeException e) {
+                exceptionCaught(ctx, e);
+            }
+        });
+    }
+
+    private void described(ChannelHandlerContext ctx, NbdOptionRequest.Info info, Optional<BlockDevice> opened,
+                           Throwable failure) {
+        if (failure != null) {
+            refuse(ctx, info.code(), info.name(), NbdErrors.unwrap(failure));
             return;
         }
         if (opened.isEmpty()) {
@@ -256,7 +270,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
             // Order matters: the new handler must be in place before the old decoder is removed, because removing
             // it forwards any bytes it has buffered (requests sent right after the option) to the new decoder.
             pipeline.replace(this, NbdServerInitializer.TRANSMISSION_HANDLER,
-                    new NbdTransmissionHandler(session, config.maxInFlightRequests()));
+                    new NbdTransmissionHandler(session, config.maxInFlightRequests(), admission));
         } catch (RuntimeException e) {
             // no transmission handler took the device over, so nothing else would close it (or release its lock)
             NbdErrors.closeQuietly(device, LOG);
@@ -264,7 +278,11 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         pipeline.replace(NbdServerInitializer.HANDSHAKE_ENCODER, NbdServerInitializer.REPLY_ENCODER,
                 new NbdReplyEncoder());
+        ConnectionWatchdog watchdog = pipeline.get(ConnectionWatchdog.class);
+        if (watchdog != null) {
+            watchdog.established();
+        }
         pipeline.replace(NbdServerInitializer.HANDSHAKE_DECODER, NbdServerInitializer.REQUEST_DECODER,
-                new NbdRequestDecoder(config.maxPayload()));
+                new NbdRequestDecoder(config.maxPayload(), admission));
     }
 }

@@ -48,6 +48,7 @@ public final class NbdServer implements AutoCloseable {
     private final NbdServerConfig config;
     private final ExportProvider exports;
     private final ChannelGroup connections = new DefaultChannelGroup("nbd-connections", GlobalEventExecutor.INSTANCE);
+    private NbdServerInitializer initializer;
     private EventLoopGroup group;
     private Channel serverChannel;
     private boolean started;
@@ -84,7 +85,7 @@ public final class NbdServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new NbdServerInitializer(config, exports, connections));
+                .childHandler(initializer = new NbdServerInitializer(config, exports, connections));
         InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
         ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
         if (!bind.isSuccess()) {
@@ -93,9 +94,9 @@ public final class NbdServer implements AutoCloseable {
         }
         serverChannel = bind.channel();
         int port = port();
-        LOG.info("NBD server listening on {}:{} ({} transport, max payload {} bytes, {} max in-flight requests)",
+        LOG.info("NBD server listening on {}:{} ({} transport, max payload {} bytes, {} max in-flight requests; {})",
                 config.bindAddress().getHostAddress(), port, epoll ? "epoll" : "nio", config.maxPayload(),
-                config.maxInFlightRequests());
+                config.maxInFlightRequests(), config.limits().describe());
         return port;
     }
 
@@ -107,6 +108,12 @@ public final class NbdServer implements AutoCloseable {
     public synchronized int port() {
         checkState(serverChannel != null, "NbdServer not started");
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Bytes the connections hold now: requests, payloads and replies not yet written (docs: "Bounded resources"). */
+    public synchronized long bytesInFlight() {
+        checkState(initializer != null, "NbdServer not started");
+        return initializer.budget().used();
     }
 
     /** Connections currently open (in any phase). */

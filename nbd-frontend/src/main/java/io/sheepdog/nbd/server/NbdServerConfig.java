@@ -3,6 +3,7 @@ package io.sheepdog.nbd.server;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.sheepdog.nbd.codec.NbdProtocol;
+import io.sheepdog.nbd.limit.ServerLimits;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,9 +20,11 @@ import java.util.Objects;
  *                            reading from that connection (back-pressure)
  * @param shutdownTimeout     how long {@link NbdServer#close()} lets the event loops finish their tasks (it waits
  *                            at most twice this for them to end)
+ * @param limits              bytes in flight, connections and timeouts ({@link #DEFAULT_LIMITS}); the bytes in
+ *                            flight must hold one request of {@code maxPayload}
  */
 public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload, int eventLoopThreads,
-                              int maxInFlightRequests, Duration shutdownTimeout) {
+                              int maxInFlightRequests, Duration shutdownTimeout, ServerLimits limits) {
 
     /** The IANA port for NBD. */
     public static final int DEFAULT_PORT = 10809;
@@ -37,6 +40,15 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
     public static final int MAX_MAX_PAYLOAD = 1 << 30;
     /** Default for {@link #shutdownTimeout}: a stop is not held up longer by a loop that does not finish. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Default bounds (docs/architecture.md, "Bounded resources"): 256 MiB in flight for all clients, 64 MiB (two
+     * largest requests) per connection, 1024 connections; a handshake must end within 10 s (qemu-nbd's
+     * --handshake-limit default); a connection holding budget while not reading its replies, or not sending the
+     * payload it announced while we read, for 60 s is closed. No idle timeout: an idle VM keeps its NBD connection
+     * for hours, and qemu without reconnect-delay fails the disk when the server closes it.
+     */
+    public static final ServerLimits DEFAULT_LIMITS = new ServerLimits(256L << 20, 64L << 20, 1024,
+            Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     public NbdServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -47,6 +59,7 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
         checkArgument(maxInFlightRequests >= 1, "maxInFlightRequests must be positive: %s", maxInFlightRequests);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         checkArgument(shutdownTimeout.toMillis() >= 1, "shutdownTimeout must be at least 1 ms: %s", shutdownTimeout);
+        Objects.requireNonNull(limits, "limits").requireRoomFor(maxPayload, "NBD request of the maximum payload");
     }
 
     /** A builder starting from the defaults: loopback, port 10809, 32 MiB payloads, default threads. */
@@ -62,6 +75,7 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
         private int eventLoopThreads;
         private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private ServerLimits limits = DEFAULT_LIMITS;
 
         private Builder() {
         }
@@ -96,9 +110,14 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
             return this;
         }
 
+        public Builder limits(ServerLimits value) {
+            this.limits = value;
+            return this;
+        }
+
         public NbdServerConfig build() {
             return new NbdServerConfig(bindAddress, port, maxPayload, eventLoopThreads, maxInFlightRequests,
-                    shutdownTimeout);
+                    shutdownTimeout, limits);
         }
     }
 }

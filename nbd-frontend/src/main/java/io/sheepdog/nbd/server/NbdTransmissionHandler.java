@@ -2,7 +2,7 @@ package io.sheepdog.nbd.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +16,10 @@ import io.sheepdog.nbd.codec.NbdCommandFlag;
 import io.sheepdog.nbd.codec.NbdProtocol;
 import io.sheepdog.nbd.codec.NbdReply;
 import io.sheepdog.nbd.codec.NbdRequest;
+import io.sheepdog.nbd.codec.NbdRequestDecoder;
+import io.sheepdog.nbd.limit.Admission;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
+import io.sheepdog.nbd.limit.ReadGate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each valid request goes to the {@link BlockDevice} at once; its reply is written on the event loop when the
  * device's future completes, so replies leave in completion order, not request order (which the spec allows).
  * Invalid requests are answered without touching the device. The event loop never waits: back-pressure comes
- * from turning off auto-read while {@code maxInFlight} requests are pending or the channel is not writable.
+ * from the {@link ReadGate}, closed while {@code maxInFlight} requests are pending or the channel is not writable
+ * (and by the decoder's {@link Admission} while the next request's bytes do not fit in the connection's budget).
+ * What the decoder reserved for a request ({@link NbdRequestDecoder#reservation}) is released here: a WRITE's once
+ * the device is done with its payload, a READ's once its reply has been written to the socket.
  *
  * <p>NBD_CMD_DISC stops reading, lets the pending requests finish and be answered, then closes. The device is
  * closed once the channel is closed and nothing is pending on it any more.
@@ -50,6 +57,8 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     private final NbdReplies replies;
     private final int maxInFlight;
     private final int maxDescriptors;
+    private final Admission admission;
+    private ReadGate gate;
     /** Requests given to the device and not completed; atomic only for the shutdown path below. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean deviceClosed = new AtomicBoolean();
@@ -57,7 +66,13 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
     private boolean inactive;
 
     NbdTransmissionHandler(NbdSession session, int maxInFlight) {
+        this(session, maxInFlight, Admission.UNLIMITED);
+    }
+
+    /** @param admission where the request decoder reserved each request's bytes, released here */
+    NbdTransmissionHandler(NbdSession session, int maxInFlight, Admission admission) {
         this.session = session;
+        this.admission = admission;
         this.device = session.device();
         this.validator = new NbdRequestValidator(session);
         this.replies = new NbdReplies(session.structuredReplies());
@@ -68,6 +83,11 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        gate = ReadGate.of(ctx.pipeline());
+        ConnectionWatchdog watchdog = ctx.pipeline().get(ConnectionWatchdog.class);
+        if (watchdog != null) {
+            watchdog.busyWhile(() -> inFlight.get() > 0);
+        }
         if (!ctx.channel().isActive()) {
             // closed while the handshake was switching over: channelInactive will not come
             inactive = true;
@@ -92,6 +112,7 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         Optional<NbdRequestValidator.Rejection> rejection = validator.check(request);
         if (rejection.isPresent()) {
             ReferenceCountUtil.release(request);
+            admission.release(reservation(request));
             LOG.debug("{} rejecting {}: {}", ctx.channel(), request, rejection.get().message());
             write(ctx, replies.error(request.cookie(), rejection.get().error(), rejection.get().message()));
             return;
@@ -217,6 +238,10 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    private long reservation(NbdRequest request) {
+        return NbdRequestDecoder.reservation(request, session.maxPayload());
+    }
+
     private void complete(ChannelHandlerContext ctx, NbdRequest request, List<NbdReply> chunks, Throwable error) {
         inFlight.decrementAndGet();
         ReferenceCountUtil.release(request); // frees a WRITE's payload; the device is done with it
@@ -233,13 +258,21 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         }
         if (inactive) {
             release(answer);
+            admission.release(reservation(request));
             maybeCloseDevice();
             return;
         }
         for (int i = 0; i < answer.size() - 1; i++) {
             ctx.write(answer.get(i)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
-        write(ctx, answer.get(answer.size() - 1));
+        long reserved = reservation(request);
+        ChannelFuture written = write(ctx, answer.get(answer.size() - 1));
+        if (request instanceof NbdRequest.Read) {
+            // the reply's data is in memory until the socket took it
+            written.addListener(f -> admission.release(reserved));
+        } else {
+            admission.release(reserved);
+        }
         if (disconnecting) {
             if (inFlight.get() == 0) {
                 closeAfterReplies(ctx);
@@ -255,15 +288,15 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void write(ChannelHandlerContext ctx, NbdReply reply) {
+    private static ChannelFuture write(ChannelHandlerContext ctx, NbdReply reply) {
         // a reply that cannot be encoded would leave the client waiting forever: give up on the connection
-        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        return ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     private void onDisconnect(ChannelHandlerContext ctx) {
         LOG.debug("{} NBD_CMD_DISC with {} requests in flight", ctx.channel(), inFlight.get());
         disconnecting = true;
-        ctx.channel().config().setAutoRead(false);
+        gate.hold(ReadGate.Reason.CLOSING, true);
         if (inFlight.get() == 0) {
             closeAfterReplies(ctx);
         }
@@ -279,11 +312,8 @@ final class NbdTransmissionHandler extends ChannelInboundHandlerAdapter {
         if (disconnecting || inactive) {
             return;
         }
-        ChannelConfig config = ctx.channel().config();
-        boolean read = inFlight.get() < maxInFlight && ctx.channel().isWritable();
-        if (config.isAutoRead() != read) {
-            config.setAutoRead(read);
-        }
+        gate.hold(ReadGate.Reason.REQUESTS, inFlight.get() >= maxInFlight);
+        gate.hold(ReadGate.Reason.UNWRITABLE, !ctx.channel().isWritable());
     }
 
     private void maybeCloseDevice() {

@@ -17,6 +17,8 @@ import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.Extent;
 import io.sheepdog.nbd.ForwardingBlockDevice;
 import io.sheepdog.nbd.MetaContextSource;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
+import io.sheepdog.nbd.limit.ReadGate;
 import io.sheepdog.nbd.memory.MemoryBlockDevice;
 import io.sheepdog.nbd.memory.MemoryExportProvider;
 import io.sheepdog.nbd.testutil.Channels;
@@ -127,8 +129,8 @@ class NbdHandshakeHandlerTest {
     void greetingAdvertisesFixedNewstyleAndNoZeroes() {
         channel = newChannel();
         assertThat(reply()).isEqualTo(bytes().str("NBDMAGIC").str("IHAVEOPT").u16(3).array());
-        assertThat(channel.pipeline().names()).startsWith(NbdServerInitializer.FLUSH_CONSOLIDATION,
-                NbdServerInitializer.HANDSHAKE_DECODER, NbdServerInitializer.HANDSHAKE_ENCODER,
+        assertThat(channel.pipeline().names()).startsWith(ReadGate.NAME, NbdServerInitializer.FLUSH_CONSOLIDATION,
+                ConnectionWatchdog.NAME, NbdServerInitializer.HANDSHAKE_DECODER, NbdServerInitializer.HANDSHAKE_ENCODER,
                 NbdServerInitializer.HANDSHAKE_HANDLER);
     }
 

@@ -13,6 +13,7 @@ import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.ForwardingBlockDevice;
 import io.sheepdog.nbd.memory.MemoryBlockDevice;
 import io.sheepdog.nbd.memory.MemoryExportProvider;
+import io.sheepdog.nbd.testutil.Await;
 import io.sheepdog.nbd.testutil.NbdTestClient;
 import io.sheepdog.nbd.testutil.Wire;
 import java.io.IOException;
@@ -75,13 +76,7 @@ class NbdServerTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(condition, TIMEOUT, what);
     }
 
     @Test

@@ -88,6 +88,27 @@ public final class NbdTestClient implements AutoCloseable {
         socket.setSoTimeout(30_000);
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+        long[] export0 = handshake(socket, in, out, export, structured, baseAllocation);
+        return new NbdTestClient(socket, structured, export0[0], (int) export0[1], in, out);
+    }
+
+    /**
+     * A socket in the transmission phase of {@code export} (simple replies) that nobody reads from: what a client
+     * that sends requests and never reads their replies looks like to the server. The caller closes it.
+     */
+    public static Socket connectUnread(int port, String export) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(30_000);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+        handshake(socket, in, out, export, false, false);
+        return socket;
+    }
+
+    /** Runs the handshake up to NBD_OPT_GO; returns the export's size and transmission flags. */
+    private static long[] handshake(Socket socket, DataInputStream in, DataOutputStream out, String export,
+                                    boolean structured, boolean baseAllocation) throws IOException {
         try {
             expect(in.readLong() == Wire.NBDMAGIC, "NBDMAGIC");
             expect(in.readLong() == Wire.IHAVEOPT, "IHAVEOPT");
@@ -119,7 +140,7 @@ public final class NbdTestClient implements AutoCloseable {
                 }
             }
             expect(size >= 0, "NBD_INFO_EXPORT");
-            return new NbdTestClient(socket, structured, size, flags, in, out);
+            return new long[] {size, flags};
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

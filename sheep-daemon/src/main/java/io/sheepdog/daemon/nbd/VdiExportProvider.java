@@ -21,10 +21,12 @@ import java.util.stream.Stream;
  * Exports every working VDI under its name and every snapshot, read-only, as {@code NAME@ID} and (if tagged)
  * {@code NAME@TAG}; {@code NAME/ro} opens the working VDI read-only ({@code /} is never part of a VDI name). A client
  * attaching to write a working VDI takes its write lock ({@link VdiLocks}): refused NBD_REP_ERR_POLICY, with the
- * holder named, while another client holds it; read-only opens take no lock. Called on the event loop, which waits here, with a bound, for what it cannot
- * answer from memory: the inode of a VDI not opened yet, and the read barrier for a name this node does not know
- * (a VDI created through another node a moment ago; see {@link VdiService}). Besides base:allocation every export
- * offers the {@code sheepdog:diff:REF} metadata contexts of {@link VdiDiffContexts}.
+ * holder named, while another client holds it; read-only opens take no lock. Lookups never block the event loop that
+ * asks: {@link #openAsync} and {@link #attach} answer with futures of {@link VdiService#inodeAsync}, which waits, with
+ * a bound, for what it cannot answer from memory: the read barrier (a VDI created through another node a moment ago)
+ * and the inode of a VDI not opened yet. {@link #open} is the same lookup, waiting; the server does not call it.
+ * Besides base:allocation every export offers the {@code sheepdog:diff:REF} metadata contexts of
+ * {@link VdiDiffContexts}.
  */
 public final class VdiExportProvider implements ExportProvider {
     /** The suffix of an export name that opens a working VDI read-only. */
@@ -43,17 +45,27 @@ public final class VdiExportProvider implements ExportProvider {
     /** The export without attaching: NBD_OPT_INFO, and every read-only open. */
     @Override
     public Optional<BlockDevice> open(String name) {
-        return vdis.inode(vdiName(name)).map(inode -> new VdiBlockDevice(inode, vdis, diffs, null));
+        return openAsync(name).join();
+    }
+
+    @Override
+    public CompletableFuture<Optional<BlockDevice>> openAsync(String name) {
+        return vdis.inodeAsync(vdiName(name))
+                .thenApply(found -> found.map(inode -> new VdiBlockDevice(inode, vdis, diffs, null)));
     }
 
     @Override
     public CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
-        Optional<Inode> found = name.endsWith(READ_ONLY_SUFFIX) ? Optional.empty() : vdis.inode(name);
-        if (found.isEmpty() || !found.get().record().isWorking()) {
-            return CompletableFuture.completedFuture(found.isEmpty() ? open(name)
-                    : Optional.of(new VdiBlockDevice(found.get(), vdis, diffs, null)));
+        if (name.endsWith(READ_ONLY_SUFFIX)) {
+            return openAsync(name);
         }
-        Inode inode = found.get();
+        return vdis.inodeAsync(name).thenCompose(found -> found.isPresent() && found.get().record().isWorking()
+                ? lock(name, found.get(), client)
+                : CompletableFuture.completedFuture(found.map(inode -> new VdiBlockDevice(inode, vdis, diffs, null))));
+    }
+
+    /** The working VDI for a writer, once it holds the write lock. */
+    private CompletableFuture<Optional<BlockDevice>> lock(String name, Inode inode, NbdClient client) {
         return locks.attach(inode.record().name(), client.host())
                 .<Optional<BlockDevice>>thenApply(w -> Optional.of(new VdiBlockDevice(inode, vdis, diffs, w)))
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(refusal(name, SheepException.of(e))));

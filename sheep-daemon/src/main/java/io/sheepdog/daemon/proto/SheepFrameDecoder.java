@@ -3,8 +3,9 @@ package io.sheepdog.daemon.proto;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.nbd.limit.Admission;
+import io.sheepdog.nbd.limit.ResumableDecoder;
 import java.util.List;
 
 /**
@@ -20,8 +21,13 @@ import java.util.List;
  * <p>The payload is taken with {@code readRetainedSlice}: no copy, and the message owns one reference. Its owner may
  * read it on any thread, because the decoder never writes into a buffer while a payload slice of it is out (see
  * {@link UnsharedCumulator}).
+ *
+ * <p>Before a frame's payload is buffered, its {@link #reservation} is reserved from the connection's
+ * {@link Admission} (a server's budget; {@link Admission#UNLIMITED} for a client): refused, the header stays unread
+ * until the admission calls back, so a few unfinished large frames cannot take more than their share of memory. A
+ * refused frame's payload, skipped, is released here; an accepted frame's reservation is its consumer's to release.
  */
-public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
+public abstract class SheepFrameDecoder extends ResumableDecoder {
 
     /** Decoder states. */
     public enum State {
@@ -34,6 +40,7 @@ public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
     }
 
     private final int maxFrameSize;
+    private final Admission admission;
     private State state = State.READ_HEADER;
     private SheepFrameHeader header;
     /** Set when the current frame is refused but its payload must still be skipped to stay in frame. */
@@ -41,10 +48,19 @@ public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
 
     /** @param maxFrameSize cap on header plus payload, at least the header size */
     protected SheepFrameDecoder(int maxFrameSize) {
+        this(maxFrameSize, Admission.UNLIMITED);
+    }
+
+    /**
+     * @param maxFrameSize cap on header plus payload, at least the header size
+     * @param admission    where each frame's {@link #reservation} is reserved
+     */
+    protected SheepFrameDecoder(int maxFrameSize, Admission admission) {
         if (maxFrameSize < SheepProtocol.HEADER_SIZE) {
             throw new IllegalArgumentException("maxFrameSize " + maxFrameSize + " < header size");
         }
         this.maxFrameSize = maxFrameSize;
+        this.admission = admission;
         // Payloads are slices of the cumulation read on other threads: it must not be written while one is out.
         setCumulator(UnsharedCumulator.INSTANCE);
     }
@@ -110,6 +126,11 @@ public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
             fail(in, out, refused);
             return false;
         }
+        long reserve = refused != null ? h.payloadLength() : reservation(h);
+        if (!admission.admit(reserve, h.payloadLength() > 0, this::decodeBuffered)) {
+            in.readerIndex(start); // decoded again when there is room
+            return false;
+        }
         header = h;
         pendingFailure = refused;
         return true;
@@ -120,8 +141,10 @@ public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() < length) {
             return;
         }
+        admission.payloadComplete();
         if (pendingFailure != null) {
             in.skipBytes(length);
+            admission.release(length);
             out.add(pendingFailure);
         } else {
             ByteBuf payload = length == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(length);
@@ -145,6 +168,11 @@ public abstract class SheepFrameDecoder extends ByteToMessageDecoder {
      * and go on with the next one, or a fatal failure to stop decoding.
      */
     protected abstract SheepDecodeFailure check(SheepFrameHeader header);
+
+    /** The bytes an accepted frame will hold: its payload, and what the subclass knows of its answer. */
+    protected long reservation(SheepFrameHeader header) {
+        return header.payloadLength();
+    }
 
     /** The typed message for an accepted frame; takes ownership of {@code payload}. */
     protected abstract SheepMessage newMessage(SheepFrameHeader header, ByteBuf payload);

@@ -2,16 +2,43 @@ package io.sheepdog.daemon.proto;
 
 import io.netty.buffer.ByteBuf;
 import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.nbd.limit.Admission;
 
 /**
  * Server side: decodes request frames into {@link SheepRequest}s, or {@link SheepDecodeFailure}s the server answers.
  * A frame with an unknown opcode, unknown flags or the response flag is answered and skipped (the stream stays in
  * frame); bad magic, another version, an oversize frame or request id 0 are fatal.
+ *
+ * <p>A request reserves its payload and, for the reads whose answer length it names (VDI_READ, PEER_READ_OBJ), that
+ * answer ({@link #reservation(Opcode, long, long, int)}); the server releases both once the response is written.
  */
 public final class SheepRequestDecoder extends SheepFrameDecoder {
 
+    private final int maxFrameSize;
+
     public SheepRequestDecoder(int maxFrameSize) {
-        super(maxFrameSize);
+        this(maxFrameSize, Admission.UNLIMITED);
+    }
+
+    /** A decoder reserving every request's bytes from {@code admission}, the connection's share of the budget. */
+    public SheepRequestDecoder(int maxFrameSize, Admission admission) {
+        super(maxFrameSize, admission);
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /**
+     * The bytes a request holds while it is served: its payload, plus the data a read answers with (at most what a
+     * frame carries). Responses longer than this (object lists, JSON) are counted when they exist.
+     */
+    public static long reservation(Opcode opcode, long payloadLength, long arg2, int maxFrameSize) {
+        boolean read = opcode == Opcode.VDI_READ || opcode == Opcode.PEER_READ_OBJ;
+        long answer = read ? Math.max(0, Math.min(arg2, SheepProtocol.maxPayload(maxFrameSize))) : 0;
+        return payloadLength + answer;
+    }
+
+    @Override
+    protected long reservation(SheepFrameHeader h) {
+        return reservation(Opcode.valueOf(h.opcode()), h.payloadLength(), h.arg2(), maxFrameSize);
     }
 
     @Override

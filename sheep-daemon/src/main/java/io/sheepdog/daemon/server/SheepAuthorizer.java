@@ -37,7 +37,8 @@ final class SheepAuthorizer extends ChannelInboundHandlerAdapter {
             if (done.isSuccess()) {
                 identity = identityOf(ctx);
             } else {
-                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause().getMessage());
+                SheepServerHandler.HOSTILE.warn("TLS handshake with sheep client {} failed, closing: {}",
+                        ctx.channel().remoteAddress(), done.cause().getMessage());
                 ctx.close();
             }
         }

@@ -108,9 +108,10 @@ public final class SheepServer implements AutoCloseable {
         }
         serverChannel = bound.channel();
         int port = port();
-        LOG.info("sheep protocol listening on {}:{} ({}, {} transport, {} io threads, {} workers, frame cap {} bytes)",
-                config.bindAddress(), port, tls.isPresent() ? "TLS with client certificates" : "plaintext", SheepTransport.epollAvailable() ? "epoll" : "nio", config.ioThreads(),
-                config.workerThreads(), config.maxFrameSize());
+        LOG.info("sheep protocol listening on {}:{} ({}, {} transport, {} io threads, {} workers, frame cap {} bytes;"
+                + " {})", config.bindAddress(), port, tls.isPresent() ? "TLS with client certificates" : "plaintext",
+                SheepTransport.epollAvailable() ? "epoll" : "nio", config.ioThreads(), config.workerThreads(),
+                config.maxFrameSize(), config.limits().describe());
         return port;
     }
 

@@ -5,8 +5,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.sheepdog.daemon.proto.SheepDecodeFailure;
+import io.sheepdog.daemon.proto.SheepProtocol;
 import io.sheepdog.daemon.proto.SheepRequest;
+import io.sheepdog.daemon.proto.SheepRequestDecoder;
 import io.sheepdog.daemon.proto.SheepResponse;
+import io.sheepdog.nbd.limit.Admission;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
+import io.sheepdog.nbd.limit.RateLimitedLog;
+import io.sheepdog.nbd.limit.ReadGate;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,20 +23,46 @@ import org.slf4j.LoggerFactory;
  * failures and closes the connection when the decoder has lost the framing.
  *
  * <p>Back-pressure: with {@code maxInFlight} requests outstanding, or while the channel is not writable, the handler
- * stops reading from the socket, so a fast client cannot make the server queue without bound.
- * All state is confined to the channel's event loop.
+ * closes the {@link ReadGate}, so a fast client cannot make the server queue without bound; the decoder's
+ * {@link Admission} does the same while the next request's bytes do not fit in the connection's budget. What the
+ * decoder reserved for a request ({@link SheepRequestDecoder#reservation}), and what its response holds beyond that,
+ * is released once the response is written. All state is confined to the channel's event loop.
  */
 final class SheepServerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SheepServerHandler.class);
+    /** Frames refused and connections closed for what a client sent: logged at a bounded rate. */
+    static final RateLimitedLog HOSTILE = new RateLimitedLog(LOG);
 
     private final SheepRequestAdapter adapter;
     private final int maxInFlight;
+    private final int maxFrameSize;
+    private final Admission admission;
+    private ReadGate gate;
     private int inFlight;
 
     SheepServerHandler(SheepRequestAdapter adapter, int maxInFlight) {
+        this(adapter, maxInFlight, SheepProtocol.DEFAULT_MAX_FRAME_SIZE, Admission.UNLIMITED);
+    }
+
+    /**
+     * @param maxFrameSize the decoder's frame cap, which bounds what a read reserves
+     * @param admission    where the decoder reserved each request's bytes, released here
+     */
+    SheepServerHandler(SheepRequestAdapter adapter, int maxInFlight, int maxFrameSize, Admission admission) {
         this.adapter = adapter;
         this.maxInFlight = maxInFlight;
+        this.maxFrameSize = maxFrameSize;
+        this.admission = admission;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        gate = ReadGate.of(ctx.pipeline());
+        ConnectionWatchdog watchdog = ctx.pipeline().get(ConnectionWatchdog.class);
+        if (watchdog != null) {
+            watchdog.busyWhile(() -> inFlight > 0);
+        }
     }
 
     @Override
@@ -38,7 +70,9 @@ final class SheepServerHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof SheepRequest request) {
             inFlight++;
             updateAutoRead(ctx);
-            adapter.dispatch(request, ctx.alloc()).whenComplete((response, t) -> respond(ctx, response));
+            long reserved = SheepRequestDecoder.reservation(request.opcode(), request.payload().readableBytes(),
+                    request.arg2(), maxFrameSize);
+            adapter.dispatch(request, ctx.alloc()).whenComplete((response, t) -> respond(ctx, response, reserved));
         } else if (msg instanceof SheepDecodeFailure failure) {
             answer(ctx, failure);
         } else {
@@ -49,7 +83,12 @@ final class SheepServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(ChannelHandlerContext ctx, SheepDecodeFailure failure) {
-        LOG.debug("refused a frame from {}: {}", ctx.channel().remoteAddress(), failure);
+        if (failure.fatal()) {
+            HOSTILE.warn("sheep client {} sent a frame that cannot be decoded, closing: {}",
+                    ctx.channel().remoteAddress(), failure.message());
+        } else {
+            LOG.debug("refused a frame from {}: {}", ctx.channel().remoteAddress(), failure);
+        }
         if (failure.hasRequestId() && failure.opcode() >= 0) {
             SheepResponse error = SheepResponse.error(failure.opcode(), failure.requestId(), failure.result(),
                     failure.message(), ctx.alloc());
@@ -64,10 +103,10 @@ final class SheepServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Writes a completed response; hops onto the event loop when the operation finished elsewhere. */
-    private void respond(ChannelHandlerContext ctx, SheepResponse response) {
+    private void respond(ChannelHandlerContext ctx, SheepResponse response, long reserved) {
         if (!ctx.executor().inEventLoop()) {
             try {
-                ctx.executor().execute(() -> respond(ctx, response));
+                ctx.executor().execute(() -> respond(ctx, response, reserved));
             } catch (RejectedExecutionException e) {
                 // The server is shutting down and the connection with it; nobody is left to answer.
                 ReferenceCountUtil.release(response);
@@ -76,7 +115,14 @@ final class SheepServerHandler extends ChannelInboundHandlerAdapter {
         }
         inFlight--;
         if (response != null) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
+            // the response's payload is in memory until the socket took it; count what the request did not reserve
+            long extra = Math.max(0, response.payload().readableBytes() - reserved);
+            admission.forceReserve(extra);
+            long held = reserved + extra;
+            ctx.writeAndFlush(response).addListener(f -> admission.release(held))
+                    .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } else {
+            admission.release(reserved);
         }
         updateAutoRead(ctx);
     }
@@ -88,10 +134,8 @@ final class SheepServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void updateAutoRead(ChannelHandlerContext ctx) {
-        boolean read = inFlight < maxInFlight && ctx.channel().isWritable();
-        if (ctx.channel().config().isAutoRead() != read) {
-            ctx.channel().config().setAutoRead(read);
-        }
+        gate.hold(ReadGate.Reason.REQUESTS, inFlight >= maxInFlight);
+        gate.hold(ReadGate.Reason.UNWRITABLE, !ctx.channel().isWritable());
     }
 
     @Override

@@ -180,19 +180,31 @@ public final class VdiService implements VdiOps, MetadataListener {
      * through another node a moment ago.
      */
     public Optional<Inode> inode(String exportName) {
-        Optional<VdiEntry> entry = exportEntry(exportName);
-        if (entry.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(inodes.get(entry.get()).get(timeouts.inodeLoad().toNanos(), TimeUnit.NANOSECONDS));
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("VDI {} cannot be opened: its inode did not load: {}", exportName, e.toString());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return inodeAsync(exportName).join();
+    }
+
+    /**
+     * {@link #inode(String)} without blocking the caller: what an NBD handshake uses, on an event loop that must not
+     * wait. Completes (never exceptionally) on the thread that completes the read barrier or the inode load, or on
+     * a timer's when either takes longer than its bound ({@code readBarrier}, then this node's state answers;
+     * {@code inodeLoad}, then the export is not found).
+     */
+    public CompletableFuture<Optional<Inode>> inodeAsync(String exportName) {
+        return syncedAsync().thenCompose(state -> {
+            Optional<VdiEntry> entry = exportEntry(state, exportName);
+            if (entry.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<Inode>empty());
+            }
+            // a copy: the timeout must not fail the cached load other openers share
+            return inodes.get(entry.get()).copy().orTimeout(timeouts.inodeLoad().toNanos(), TimeUnit.NANOSECONDS)
+                    .handle((inode, e) -> {
+                        if (e != null) {
+                            LOG.warn("VDI {} cannot be opened: its inode did not load: {}", exportName, e.toString());
+                            return Optional.<Inode>empty();
+                        }
+                        return Optional.of(inode);
+                    });
+        });
     }
 
     /**
@@ -200,7 +212,10 @@ public final class VdiService implements VdiOps, MetadataListener {
      * {@link #inode(String)}, without loading its inode.
      */
     public Optional<VdiEntry> exportEntry(String exportName) {
-        MetadataState state = synced();
+        return exportEntry(synced(), exportName);
+    }
+
+    private static Optional<VdiEntry> exportEntry(MetadataState state, String exportName) {
         Optional<VdiEntry> entry = state.workingVdi(exportName);
         int at = exportName.lastIndexOf('@');
         if (entry.isEmpty() && at > 0) {
@@ -972,6 +987,15 @@ public final class VdiService implements VdiOps, MetadataListener {
      * The metadata after a read barrier: it holds every change committed anywhere before the call. If the barrier
      * fails (no majority) or is slow, this node's own state, which is then all there is to know.
      */
+    /** {@link #synced()} as a future, for callers that must not block. */
+    private CompletableFuture<MetadataState> syncedAsync() {
+        return metadata.sync().copy().orTimeout(timeouts.readBarrier().toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionally(e -> {
+                    LOG.debug("metadata read barrier failed; answering from this node's state: {}", e.toString());
+                    return metadata.state();
+                });
+    }
+
     private MetadataState synced() {
         try {
             return metadata.sync().get(timeouts.readBarrier().toNanos(), TimeUnit.NANOSECONDS);

@@ -11,6 +11,7 @@ import java.util.Set;
 public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClusterBuilder> {
     String readPolicy;
     final List<String> daemonArgs = new ArrayList<>();
+    final List<String> jvmArgs = new ArrayList<>();
     final Set<Integer> gateways = new HashSet<>();
     NodeNetwork network;
     TestKeys keys;
@@ -48,6 +49,12 @@ public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClust
     public ProcessClusterBuilder keys(TestKeys value) {
         this.keys = value;
         return daemonArgs("--keys", value.dir().toString());
+    }
+
+    /** Extra JVM options of every daemon, after the defaults (for example "-XX:MaxDirectMemorySize=256m"). */
+    public ProcessClusterBuilder jvmArgs(String... args) {
+        jvmArgs.addAll(List.of(args));
+        return this;
     }
 
     /**
