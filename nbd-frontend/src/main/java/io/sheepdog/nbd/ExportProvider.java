@@ -43,18 +43,34 @@ public interface ExportProvider {
      *
      * <p>A future failed with a {@link BlockDeviceException} of {@link NbdError#EPERM} refuses the client by policy
      * (NBD_REP_ERR_POLICY with the exception's message); other failures are answered as {@link #open} failures are.
-     * The default is {@link #openAsync}.
+     * The default is {@link #openAsync(String, NbdClient)}.
      *
      * @param name   the export the client asked for
      * @param client who is asking
      * @return the device, or empty if there is no such export
      */
-    default CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
+    /**
+     * {@link #openAsync(String)} for {@code client} (NBD_OPT_INFO): empty for an export the client may not use, as
+     * for one that does not exist. The default ignores the client.
+     */
+    default CompletableFuture<Optional<BlockDevice>> openAsync(String name, NbdClient client) {
         return openAsync(name);
+    }
+
+    default CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
+        return openAsync(name, client);
     }
 
     /** The exports for NBD_OPT_LIST. */
     List<ExportDescription> list();
+
+    /**
+     * The exports {@code client} may see, for NBD_OPT_LIST; a provider that ties access to the client's TLS
+     * certificate lists only what it would open. The default is {@link #list()}.
+     */
+    default List<ExportDescription> list(NbdClient client) {
+        return list();
+    }
 
     /** The metadata contexts the exports offer besides base:allocation; none unless overridden. */
     default MetaContextSource metaContexts() {

@@ -40,6 +40,7 @@ import io.sheepdog.membership.meta.ClusterStatus;
 import io.sheepdog.membership.meta.MetadataConfig;
 import io.sheepdog.nbd.server.NbdServer;
 import io.sheepdog.nbd.server.NbdServerConfig;
+import io.sheepdog.nbd.server.NbdTls;
 import io.sheepdog.store.LocalStore;
 import io.sheepdog.store.StoreException;
 import java.io.IOException;
@@ -177,7 +178,8 @@ public final class SheepDaemon implements AutoCloseable {
                     clusterOps, vdis, localPeer, tls.map(TlsContexts::server));
             opened.add(sheepServer);
             NbdServer nbd = new NbdServer(NbdServerConfig.builder().bindAddress(config.bind())
-                    .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).limits(config.nbdLimits()).build(),
+                    .port(config.nbdPort()).shutdownTimeout(timings.nbdShutdown()).limits(config.nbdLimits())
+                    .tls(new NbdTls(config.security().nbdMode(), tls.map(TlsContexts::server))).build(),
                     new VdiExportProvider(vdis, locks));
             opened.add(nbd);
             SheepDaemon daemon = new SheepDaemon(config, store, io, timer, List.copyOf(opened), self);

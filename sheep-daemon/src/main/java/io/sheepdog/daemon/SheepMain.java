@@ -5,6 +5,7 @@ import io.sheepdog.daemon.security.SecurityConfig;
 import io.sheepdog.membership.FailureDetection;
 import io.sheepdog.membership.MembershipConfig;
 import io.sheepdog.membership.NodeWeights;
+import io.sheepdog.nbd.server.NbdTls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -99,6 +100,12 @@ public final class SheepMain implements Callable<Integer> {
                     + "its key's role allows.", "Required unless --bind is a loopback address or --insecure is given."})
     Path keys;
 
+    @Option(names = "--nbd-tls", paramLabel = "MODE",
+            description = {"NBD over TLS (NBD_OPT_STARTTLS, with the node's certificate; clients present a key of the "
+                    + "cluster): require, allow (plaintext clients too, with every right) or off.",
+                "Default: require with --keys, off without."})
+    String nbdTls;
+
     @Option(names = "--insecure",
             description = "Run without --keys on an address other machines reach: anyone who reaches the ports may "
                     + "do anything.")
@@ -143,7 +150,8 @@ public final class SheepMain implements Callable<Integer> {
                     new FailureDetection(Duration.ofMillis(fdHeartbeat), Duration.ofMillis(fdTimeout),
                             Duration.ofMillis(fdVerify)),
                     ReadPolicy.parse(readPolicy), SheepTimings.DEFAULTS,
-                    new SecurityConfig(Optional.ofNullable(keys).map(Path::toAbsolutePath), insecure),
+                    new SecurityConfig(Optional.ofNullable(keys).map(Path::toAbsolutePath), insecure,
+                            Optional.ofNullable(nbdTls).map(NbdTls.Mode::parse)),
                     limits.nbd(), limits.sheep());
         } catch (UnknownHostException | IllegalArgumentException e) {
             System.err.println("sheep: " + e.getMessage());

@@ -38,7 +38,7 @@ class PackageLayeringTest {
             Map.entry("vdi", Set.of("api", "proto", "gateway")), // proto: WriteMode, part of the gateway's write
             Map.entry("cluster", Set.of("api", "peer", "recovery", "vdi")),
             Map.entry("server", Set.of("api", "proto", "peer", "security")),
-            Map.entry("nbd", Set.of("api", "vdi")));
+            Map.entry("nbd", Set.of("api", "vdi", "security"))); // security: who may open what
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {

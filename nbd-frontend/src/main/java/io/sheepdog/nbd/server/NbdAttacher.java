@@ -50,13 +50,13 @@ final class NbdAttacher {
     }
 
     /** Attaches export {@code name} for the connection of {@code ctx}; called on its event loop. */
-    void attach(ChannelHandlerContext ctx, String name, Outcome outcome) {
-        run(ctx, name, () -> exports.attach(name, new NbdClient(ctx.channel().remoteAddress())), outcome);
+    void attach(ChannelHandlerContext ctx, String name, NbdClient client, Outcome outcome) {
+        run(ctx, name, () -> exports.attach(name, client), outcome);
     }
 
     /** Opens export {@code name} to describe it (NBD_OPT_INFO); called on the event loop. */
-    void open(ChannelHandlerContext ctx, String name, Outcome outcome) {
-        run(ctx, name, () -> exports.openAsync(name), outcome);
+    void open(ChannelHandlerContext ctx, String name, NbdClient client, Outcome outcome) {
+        run(ctx, name, () -> exports.openAsync(name, client), outcome);
     }
 
     private void run(ChannelHandlerContext ctx, String name, Supplier<CompletableFuture<Optional<BlockDevice>>> lookup,

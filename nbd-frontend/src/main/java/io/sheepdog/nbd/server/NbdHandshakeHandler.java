@@ -4,9 +4,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.sheepdog.nbd.BlockDevice;
 import io.sheepdog.nbd.BlockDeviceException;
 import io.sheepdog.nbd.ExportProvider;
+import io.sheepdog.nbd.NbdClient;
 import io.sheepdog.nbd.NbdError;
 import io.sheepdog.nbd.codec.NbdClientFlag;
 import io.sheepdog.nbd.codec.NbdClientFlags;
@@ -21,8 +25,12 @@ import io.sheepdog.nbd.codec.NbdRequestDecoder;
 import io.sheepdog.nbd.codec.NbdServerGreeting;
 import io.sheepdog.nbd.limit.Admission;
 import io.sheepdog.nbd.limit.ConnectionWatchdog;
+import io.sheepdog.nbd.limit.ReadGate;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +48,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Supported: EXPORT_NAME, ABORT, LIST, INFO, GO (NBD_INFO_EXPORT, NAME, DESCRIPTION, BLOCK_SIZE),
  * STRUCTURED_REPLY, LIST_META_CONTEXT and SET_META_CONTEXT (base:allocation and the provider's
- * {@link io.sheepdog.nbd.MetaContextSource contexts}). STARTTLS is refused by policy
- * (NOTLS mode); every other option gets NBD_REP_ERR_UNSUP.
+ * {@link io.sheepdog.nbd.MetaContextSource contexts}), and STARTTLS as {@link NbdServerConfig#tls()} says: refused
+ * by policy when off; when allowed or required, acknowledged in plaintext and then the connection is TLS (an
+ * {@link SslHandler} in start-TLS mode goes in before the ACK is written). With TLS required, every option before it
+ * but ABORT gets NBD_REP_ERR_TLS_REQD. An option received between STARTTLS and the end of the TLS handshake was
+ * sent in plaintext after the client asked for TLS (an injection): the connection is closed. Every other option
+ * gets NBD_REP_ERR_UNSUP. The client's certificate, once TLS is up, is part of the {@link NbdClient} the provider
+ * sees.
  */
 final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -55,6 +68,10 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final Admission admission;
     private boolean noZeroes;
     private boolean structuredReplies;
+    private NbdClient client;
+    /** STARTTLS acknowledged, TLS handshake not finished: nothing may be decoded meanwhile. */
+    private boolean tlsStarting;
+    private boolean tls;
 
     NbdHandshakeHandler(NbdServerConfig config, ExportProvider exports, Admission admission) {
         this.config = config;
@@ -66,6 +83,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        client = new NbdClient(ctx.channel().remoteAddress());
         LOG.debug("{} handshake: sending greeting", ctx.channel());
         ctx.writeAndFlush(new NbdServerGreeting(HANDSHAKE_FLAGS));
         ctx.fireChannelActive();
@@ -80,6 +98,31 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done && tlsStarting) {
+            tlsStarting = false;
+            if (!done.isSuccess()) {
+                NbdErrors.HOSTILE.warn("{} TLS handshake failed, closing: {}", ctx.channel(),
+                        done.cause().getMessage());
+                ctx.close();
+                return;
+            }
+            tls = true;
+            try {
+                Certificate[] chain = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate cert) {
+                    client = client.withCertificate(cert);
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                LOG.debug("{} TLS without a client certificate", ctx.channel());
+            }
+            LOG.debug("{} TLS established with {}", ctx.channel(), client.certificate()
+                    .map(c -> c.getSubjectX500Principal().getName()).orElse("no client certificate"));
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -104,6 +147,25 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (attacher.pending()) {
             // the decoder is paused while an attach is pending, so this is a bug here, not a client's mistake
             throw new IllegalStateException("option " + option + " decoded while an export is being attached");
+        }
+        if (tlsStarting) {
+            NbdErrors.HOSTILE.warn("{} sent option {} in plaintext after NBD_OPT_STARTTLS; closing", ctx.channel(),
+                    Integer.toUnsignedString(option.code()));
+            ReferenceCountUtil.release(option);
+            ctx.close();
+            return;
+        }
+        if (config.tls().mode() == NbdTls.Mode.REQUIRE && !tls && !allowedBeforeTls(option)) {
+            ReferenceCountUtil.release(option);
+            if (option.code() == NbdOption.EXPORT_NAME.code()) {
+                NbdErrors.HOSTILE.warn("{} NBD_OPT_EXPORT_NAME without TLS, which this server requires; closing",
+                        ctx.channel());
+                ctx.close();
+            } else {
+                error(ctx, option.code(), NbdOptionReplyType.ERR_TLS_REQD, "this server requires TLS: "
+                        + "negotiate NBD_OPT_STARTTLS first (qemu: tls-creds, libnbd: nbds://)");
+            }
+            return;
         }
         if (option instanceof NbdOptionRequest.ExportName exportName) {
             attach(ctx, exportName, exportName.name());
@@ -137,13 +199,13 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
                 error(ctx, code, NbdOptionReplyType.ERR_INVALID, "NBD_OPT_LIST takes no data");
                 return;
             }
-            for (ExportProvider.ExportDescription export : exports.list()) {
+            for (ExportProvider.ExportDescription export : exports.list(client)) {
                 String description = export.description() == null ? "" : export.description();
                 ctx.write(new NbdOptionReply.Server(code, export.name(), description));
             }
             ctx.writeAndFlush(new NbdOptionReply.Ack(code));
         } else if (known == NbdOption.STARTTLS) {
-            error(ctx, code, NbdOptionReplyType.ERR_POLICY, "TLS is not offered by this server");
+            startTls(ctx, option);
         } else if (known == NbdOption.STRUCTURED_REPLY) {
             if (option.dataLength() != 0) {
                 error(ctx, code, NbdOptionReplyType.ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
@@ -156,8 +218,33 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** ABORT and STARTTLS itself are all a client may send before TLS when the server requires it. */
+    private static boolean allowedBeforeTls(NbdOptionRequest option) {
+        return option.code() == NbdOption.ABORT.code() || option.code() == NbdOption.STARTTLS.code();
+    }
+
+    /**
+     * NBD_OPT_STARTTLS: the SslHandler goes in first, in start-TLS mode (it lets exactly the ACK out in plaintext),
+     * then the ACK; the client's next bytes are its TLS ClientHello.
+     */
+    private void startTls(ChannelHandlerContext ctx, NbdOptionRequest.Bare option) {
+        int code = option.code();
+        if (config.tls().context().isEmpty()) {
+            error(ctx, code, NbdOptionReplyType.ERR_POLICY, "TLS is not offered by this server");
+        } else if (tls) {
+            error(ctx, code, NbdOptionReplyType.ERR_INVALID, "TLS is negotiated already");
+        } else if (option.dataLength() != 0) {
+            error(ctx, code, NbdOptionReplyType.ERR_INVALID, "NBD_OPT_STARTTLS takes no data");
+        } else {
+            SslHandler handler = new SslHandler(config.tls().context().get().newEngine(ctx.alloc()), true);
+            ctx.pipeline().addAfter(ReadGate.NAME, NbdServerInitializer.TLS, handler);
+            tlsStarting = true;
+            ctx.writeAndFlush(new NbdOptionReply.Ack(code));
+        }
+    }
+
     private void attach(ChannelHandlerContext ctx, NbdOptionRequest option, String name) {
-        attacher.attach(ctx, name, (result, failure) -> onAttached(ctx, option, name, result, failure));
+        attacher.attach(ctx, name, client, (result, failure) -> onAttached(ctx, option, name, result, failure));
     }
 
     private void onAttached(ChannelHandlerContext ctx, NbdOptionRequest option, String name,
@@ -213,7 +300,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     /** NBD_OPT_INFO: describes the export from a device opened (not attached) for the purpose, then closed. */
     private void info(ChannelHandlerContext ctx, NbdOptionRequest.Info info) {
-        attacher.open(ctx, info.name(), (opened, failure) -> {
+        attacher.open(ctx, info.name(), client, (opened, failure) -> {
             try {
                 described(ctx, info, opened, failure);
             } catch (RuntimeException e) {

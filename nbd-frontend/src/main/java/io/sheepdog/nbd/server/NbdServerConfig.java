@@ -22,9 +22,10 @@ import java.util.Objects;
  *                            at most twice this for them to end)
  * @param limits              bytes in flight, connections and timeouts ({@link #DEFAULT_LIMITS}); the bytes in
  *                            flight must hold one request of {@code maxPayload}
+ * @param tls                 NBD_OPT_STARTTLS: whether offered or required, with what certificate
  */
 public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload, int eventLoopThreads,
-                              int maxInFlightRequests, Duration shutdownTimeout, ServerLimits limits) {
+                              int maxInFlightRequests, Duration shutdownTimeout, ServerLimits limits, NbdTls tls) {
 
     /** The IANA port for NBD. */
     public static final int DEFAULT_PORT = 10809;
@@ -59,6 +60,7 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
         checkArgument(maxInFlightRequests >= 1, "maxInFlightRequests must be positive: %s", maxInFlightRequests);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         checkArgument(shutdownTimeout.toMillis() >= 1, "shutdownTimeout must be at least 1 ms: %s", shutdownTimeout);
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits").requireRoomFor(maxPayload, "NBD request of the maximum payload");
     }
 
@@ -76,6 +78,7 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
         private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private ServerLimits limits = DEFAULT_LIMITS;
+        private NbdTls tls = NbdTls.OFF;
 
         private Builder() {
         }
@@ -115,9 +118,14 @@ public record NbdServerConfig(InetAddress bindAddress, int port, int maxPayload,
             return this;
         }
 
+        public Builder tls(NbdTls value) {
+            this.tls = value;
+            return this;
+        }
+
         public NbdServerConfig build() {
             return new NbdServerConfig(bindAddress, port, maxPayload, eventLoopThreads, maxInFlightRequests,
-                    shutdownTimeout, limits);
+                    shutdownTimeout, limits, tls);
         }
     }
 }

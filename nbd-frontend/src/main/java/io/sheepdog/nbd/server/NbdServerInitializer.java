@@ -31,6 +31,8 @@ public final class NbdServerInitializer extends ChannelInitializer<Channel> {
 
     /** Batches the flushes of replies completed close together into fewer syscalls. */
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
+    /** Added after {@value ReadGate#NAME} when the client negotiates NBD_OPT_STARTTLS. */
+    public static final String TLS = "tls";
     public static final String HANDSHAKE_DECODER = "handshakeDecoder";
     public static final String HANDSHAKE_ENCODER = "handshakeEncoder";
     public static final String HANDSHAKE_HANDLER = "handshakeHandler";

@@ -3,6 +3,7 @@ package io.sheepdog.daemon.nbd;
 import io.sheepdog.daemon.api.ResultCode;
 import io.sheepdog.daemon.api.SheepException;
 import io.sheepdog.daemon.api.VdiInfo;
+import io.sheepdog.daemon.security.Identity;
 import io.sheepdog.daemon.vdi.Inode;
 import io.sheepdog.daemon.vdi.VdiLocks;
 import io.sheepdog.daemon.vdi.VdiService;
@@ -27,6 +28,11 @@ import java.util.stream.Stream;
  * and the inode of a VDI not opened yet. {@link #open} is the same lookup, waiting; the server does not call it.
  * Besides base:allocation every export offers the {@code sheepdog:diff:REF} metadata contexts of
  * {@link VdiDiffContexts}.
+ *
+ * <p>Access follows the client's TLS certificate ({@link Identity}): a {@code vdi:NAME} key sees and opens only
+ * those VDIs and their snapshots, a read-only key opens everything read-only, others everything; an export a
+ * client may not use is listed nowhere and opens as unknown, so its existence is not told. A plaintext client (a
+ * sheep without keys, or {@code --nbd-tls allow}) may use everything.
  */
 public final class VdiExportProvider implements ExportProvider {
     /** The suffix of an export name that opens a working VDI read-only. */
@@ -55,7 +61,20 @@ public final class VdiExportProvider implements ExportProvider {
     }
 
     @Override
+    public CompletableFuture<Optional<BlockDevice>> openAsync(String name, NbdClient client) {
+        return identity(client).mayOpen(baseVdi(name)) ? openAsync(name)
+                : CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    @Override
     public CompletableFuture<Optional<BlockDevice>> attach(String name, NbdClient client) {
+        Identity who = identity(client);
+        if (!who.mayOpen(baseVdi(name))) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (who.readOnly()) {
+            return openAsync(name);
+        }
         if (name.endsWith(READ_ONLY_SUFFIX)) {
             return openAsync(name);
         }
@@ -86,6 +105,18 @@ public final class VdiExportProvider implements ExportProvider {
         return new BlockDeviceException(NbdError.EIO, e.getMessage(), e);
     }
 
+    /** Who the client is: its certificate's identity; on a plaintext connection, anyone. */
+    private static Identity identity(NbdClient client) {
+        return client.certificate().map(Identity::of).orElse(Identity.INSECURE);
+    }
+
+    /** The working VDI an export name is of: without {@link #READ_ONLY_SUFFIX} and a snapshot's {@code @ID}. */
+    private static String baseVdi(String exportName) {
+        String vdi = vdiName(exportName);
+        int at = vdi.lastIndexOf('@');
+        return at < 0 ? vdi : vdi.substring(0, at);
+    }
+
     /** The VDI an export name opens: the name without {@link #READ_ONLY_SUFFIX}. */
     private static String vdiName(String exportName) {
         return exportName.endsWith(READ_ONLY_SUFFIX)
@@ -96,6 +127,12 @@ public final class VdiExportProvider implements ExportProvider {
     @Override
     public MetaContextSource metaContexts() {
         return diffs;
+    }
+
+    @Override
+    public List<ExportDescription> list(NbdClient client) {
+        Identity who = identity(client);
+        return list().stream().filter(e -> who.mayOpen(baseVdi(e.name()))).toList();
     }
 
     @Override

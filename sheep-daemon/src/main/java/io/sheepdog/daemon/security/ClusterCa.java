@@ -94,7 +94,7 @@ public final class ClusterCa {
         Files.createDirectories(dir);
         Pem.writeCertificate(dir.resolve(CERT_FILE), certificate);
         if (key != null) {
-            Pem.writePrivateKey(dir.resolve(KEY_FILE), key);
+            Pem.writePrivateKey(dir.resolve(KEY_FILE), key, certificate.getPublicKey());
         }
     }
 

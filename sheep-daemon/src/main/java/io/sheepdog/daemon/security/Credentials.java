@@ -40,13 +40,13 @@ public record Credentials(PrivateKey key, X509Certificate certificate, X509Certi
         Files.createDirectories(dir);
         Pem.writeCertificate(dir.resolve(CA_FILE), ca);
         Pem.writeCertificate(dir.resolve(CLIENT_CERT), certificate);
-        Pem.writePrivateKey(dir.resolve(CLIENT_KEY), key);
+        Pem.writePrivateKey(dir.resolve(CLIENT_KEY), key, certificate.getPublicKey());
     }
 
     /** Saves a node's own certificate and key into {@code dir}, beside the CA's files. */
     public void saveNode(Path dir) throws IOException {
         Pem.writeCertificate(dir.resolve(NODE_CERT), certificate);
-        Pem.writePrivateKey(dir.resolve(NODE_KEY), key);
+        Pem.writePrivateKey(dir.resolve(NODE_KEY), key, certificate.getPublicKey());
     }
 
     /**

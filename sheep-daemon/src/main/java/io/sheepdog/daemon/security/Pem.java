@@ -12,20 +12,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * PEM files of certificates and private keys, in the formats qemu (GnuTLS), libnbd and OpenSSL read: certificates as
- * "CERTIFICATE", keys as PKCS#8 "PRIVATE KEY". Key files are created owner-only (0600).
+ * "CERTIFICATE", keys as PKCS#8 "PRIVATE KEY" holding the curve and the public key too (GnuTLS refuses an EC key
+ * without them, and the JDK's own encoding leaves the public key out). Key files are created owner-only (0600).
  */
 final class Pem {
     private Pem() {
@@ -59,8 +64,15 @@ final class Pem {
         write(file, encode(cert), false);
     }
 
-    static void writePrivateKey(Path file, PrivateKey key) throws IOException {
-        write(file, encode(new JcaPKCS8Generator(key, null)), true);
+    static void writePrivateKey(Path file, PrivateKey key, PublicKey publicKey) throws IOException {
+        if (!(key instanceof ECPrivateKey ec)) {
+            throw new IOException("not an EC key: " + key.getAlgorithm());
+        }
+        SubjectPublicKeyInfo pub = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
+        AlgorithmIdentifier curve = pub.getAlgorithm();
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                ec.getParams().getOrder().bitLength(), ec.getS(), pub.getPublicKeyData(), curve.getParameters());
+        write(file, encode(new PemObject("PRIVATE KEY", new PrivateKeyInfo(curve, sec1).getEncoded())), true);
     }
 
     private static Object readObject(Path file) throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -44,8 +45,16 @@ public final class ConformanceScript {
     /** Runs {@code script HOST PORT EXPORT SIZE} with its check logs in {@code logs}. */
     public static CommandResult run(Path script, String host, int port, String export, String size, Path logs)
             throws IOException {
-        CommandResult r = ExternalCommand.of("bash", script.toString(), host, Integer.toString(port), export, size)
-                .env("LOGDIR", logs.toString()).timeout(Duration.ofMinutes(15)).run();
+        return run(script, host, port, export, size, logs, Map.of());
+    }
+
+    /** The same with more environment for the script (say STRICT_EXPORT=0). */
+    public static CommandResult run(Path script, String host, int port, String export, String size, Path logs,
+                                    Map<String, String> env) throws IOException {
+        ExternalCommand command = ExternalCommand.of("bash", script.toString(), host, Integer.toString(port), export,
+                size).env("LOGDIR", logs.toString()).timeout(Duration.ofMinutes(15));
+        env.forEach(command::env);
+        CommandResult r = command.run();
         System.out.println(r.output());
         if (!r.succeeded()) {
             printCheckLogs(logs);
