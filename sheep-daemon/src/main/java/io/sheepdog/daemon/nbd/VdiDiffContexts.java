@@ -44,7 +44,8 @@ final class VdiDiffContexts implements MetaContextSource {
         if (!query.isEmpty() && !query.startsWith(NAMESPACE)) {
             return List.of();
         }
-        Optional<VdiEntry> export = vdis.exportEntry(exportName);
+        // Called on the NBD event loop (LIST/SET_META_CONTEXT): this node's state, no read barrier.
+        Optional<VdiEntry> export = vdis.exportEntryLocal(exportName);
         if (export.isEmpty()) {
             return List.of();
         }

@@ -135,13 +135,10 @@ public final class VdiExportProvider implements ExportProvider {
         return list().stream().filter(e -> who.mayOpen(baseVdi(e.name()))).toList();
     }
 
+    /** From this node's committed metadata ({@link VdiService#listLocal}): answered at once, on the event loop. */
     @Override
     public List<ExportDescription> list() {
-        try {
-            return vdis.list().stream().flatMap(VdiExportProvider::describe).toList();
-        } catch (SheepException e) {
-            return List.of();
-        }
+        return vdis.listLocal().stream().flatMap(VdiExportProvider::describe).toList();
     }
 
     /** A working VDI as its name; a snapshot as NAME@ID and, if tagged, NAME@TAG (both read-only). */

@@ -3,6 +3,9 @@ package io.sheepdog.daemon.proto;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
@@ -16,12 +19,23 @@ import java.util.List;
 /**
  * JSON payloads of control operations: the api records ({@code ClusterInfo}, {@code VdiInfo}, ...), lists of them,
  * and plain strings (VDI names). Unknown properties are ignored so that a newer daemon may add fields without
- * breaking an older client.
+ * breaking an older client. No scalar is coerced into a string: a number or boolean where a name is expected is an
+ * error, not the name "123" (hostile or confused input loses nothing by being refused).
  */
 public final class SheepJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER = strict(new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true));
+
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
 
     private SheepJson() {
     }

@@ -1,5 +1,6 @@
 package io.sheepdog.daemon.security;
 
+import io.sheepdog.nbd.limit.RateLimitedLog;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -11,14 +12,18 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trusts a peer's certificate chain when the JDK's PKIX check against the cluster CA alone passes (signature,
  * validity, CA constraints) and the certificate names one of the {@code allowed} roles: a node connecting to a peer
  * or joining the membership accepts only node certificates, so an admin's or a hypervisor's key cannot pose as a
- * node. Host names are not checked: every node certificate of the cluster is trusted alike.
+ * node. Host names are not checked: every node certificate of the cluster is trusted alike. Every refusal is logged
+ * (rate-limited) with whose certificate and why, so a node of another cluster or a stale key shows in the log of
+ * both sides, not only as a failed connection.
  */
 final class RoleTrustManager extends X509ExtendedTrustManager {
+    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LoggerFactory.getLogger(RoleTrustManager.class));
     private final X509ExtendedTrustManager pkix;
     private final Set<Role> allowed;
 
@@ -50,51 +55,83 @@ final class RoleTrustManager extends X509ExtendedTrustManager {
         try {
             who = Identity.of(chain[0]);
         } catch (IllegalArgumentException e) {
-            throw new CertificateException(e.getMessage());
+            throw refused(chain, new CertificateException(e.getMessage()));
         }
         if (!allowed.contains(who.role())) {
-            throw new CertificateException(who.describe() + " may not use this channel (it takes "
-                    + allowed.stream().map(Role::label).collect(Collectors.joining(", ")) + ")");
+            throw refused(chain, new CertificateException(who.describe() + " may not use this channel (it takes "
+                    + allowed.stream().map(Role::label).collect(Collectors.joining(", ")) + ")"));
         }
+    }
+
+    private static CertificateException refused(X509Certificate[] chain, CertificateException why) {
+        String subject = chain.length == 0 ? "(no certificate)" : chain[0].getSubjectX500Principal().getName();
+        REFUSALS.warn("refused the TLS certificate of {}: {}{}", subject, why.getMessage(),
+                why.getMessage() != null && why.getMessage().contains("PKIX")
+                        ? " (not signed by this cluster's CA: a node or key of another cluster?)" : "");
+        return why;
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pkix.checkClientTrusted(chain, authType);
+        try {
+            pkix.checkClientTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
         checkRole(chain);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pkix.checkServerTrusted(chain, authType);
+        try {
+            pkix.checkServerTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
         checkRole(chain);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        pkix.checkClientTrusted(chain, authType, socket);
+        try {
+            pkix.checkClientTrusted(chain, authType, socket);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
         checkRole(chain);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        pkix.checkServerTrusted(chain, authType, socket);
+        try {
+            pkix.checkServerTrusted(chain, authType, socket);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
         checkRole(chain);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        pkix.checkClientTrusted(chain, authType, engine);
+        try {
+            pkix.checkClientTrusted(chain, authType, engine);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
         checkRole(chain);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        pkix.checkServerTrusted(chain, authType, engine);
+        try {
+            pkix.checkServerTrusted(chain, authType, engine);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
         checkRole(chain);
     }
 

@@ -91,6 +91,8 @@ class SecureClusterIT {
                         assertThat(c.nodes()).as("the stranger's own view").hasSize(1);
                     }
                     assertThat(cluster.client(0).nodes()).as("the cluster's view").hasSize(3);
+                    assertThat(stranger.log()).as("the stranger is told why").contains(
+                            "refused the TLS certificate of", "not signed by this cluster's CA");
                     assertThat(cluster.client(1).info().status()).containsIgnoringCase("running");
                 }
                 // and the data is untouched
