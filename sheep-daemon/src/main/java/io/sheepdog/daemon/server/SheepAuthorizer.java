@@ -12,6 +12,7 @@ import io.sheepdog.daemon.proto.SheepResponse;
 import io.sheepdog.daemon.security.Identity;
 import io.sheepdog.daemon.security.OpcodeAccess;
 import io.sheepdog.daemon.security.Permission;
+import io.sheepdog.nbd.limit.ConnectionWatchdog;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -36,6 +37,10 @@ final class SheepAuthorizer extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (done.isSuccess()) {
                 identity = identityOf(ctx);
+                ConnectionWatchdog watchdog = ctx.pipeline().get(ConnectionWatchdog.class);
+                if (watchdog != null) {
+                    watchdog.established();
+                }
             } else {
                 SheepServerHandler.HOSTILE.warn("TLS handshake with sheep client {} failed, closing: {}",
                         ctx.channel().remoteAddress(), done.cause().getMessage());

@@ -15,6 +15,8 @@ import io.sheepdog.nbd.limit.ConnectionBudget;
 import io.sheepdog.nbd.limit.ConnectionLimit;
 import io.sheepdog.nbd.limit.ConnectionWatchdog;
 import io.sheepdog.nbd.limit.ReadGate;
+import io.sheepdog.nbd.limit.ServerLimits;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,6 +32,8 @@ import java.util.Optional;
 final class SheepServerInitializer extends ChannelInitializer<Channel> {
 
     static final String TLS = "tls";
+    /** The TLS handshake timeout when the limits set none: qemu-nbd's default handshake limit. */
+    static final Duration TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     static final String AUTHORIZER = "authorizer";
     static final String FLUSH = "flushConsolidation";
     static final String DECODER = "requestDecoder";
@@ -43,6 +47,7 @@ final class SheepServerInitializer extends ChannelInitializer<Channel> {
     private final Optional<SslContext> tls;
     private final ByteBudget budget;
     private final ConnectionLimit limit;
+    private final ServerLimits limits;
 
     SheepServerInitializer(SheepServerConfig config, SheepRequestAdapter adapter, ChannelGroup channels,
                            Optional<SslContext> tls) {
@@ -53,6 +58,9 @@ final class SheepServerInitializer extends ChannelInitializer<Channel> {
         this.channels = channels;
         this.budget = new ByteBudget(config.limits().maxBytesInFlight());
         this.limit = new ConnectionLimit(config.limits().maxConnections());
+        // With TLS a connection must prove who it is in time: one that never does holds a connection slot.
+        this.limits = tls.isPresent() && config.limits().handshakeTimeout().isZero()
+                ? config.limits().withHandshakeTimeout(TLS_HANDSHAKE_TIMEOUT) : config.limits();
     }
 
     /** The bytes in flight of every connection together (for tests and metrics). */
@@ -72,9 +80,11 @@ final class SheepServerInitializer extends ChannelInitializer<Channel> {
         ConnectionBudget share = new ConnectionBudget(budget, config.limits().maxBytesPerConnection(), ch, gate,
                 Ticker.systemTicker());
         ch.closeFuture().addListener(f -> share.close());
-        ConnectionWatchdog watchdog = new ConnectionWatchdog(config.limits(), share, gate, Ticker.systemTicker(),
+        ConnectionWatchdog watchdog = new ConnectionWatchdog(limits, share, gate, Ticker.systemTicker(),
                 SheepServerHandler.HOSTILE, "sheep");
-        watchdog.established(); // the sheep protocol has no handshake
+        if (tls.isEmpty()) {
+            watchdog.established(); // the plaintext sheep protocol has no handshake; TLS's ends in SheepAuthorizer
+        }
         ChannelPipeline p = ch.pipeline();
         p.addLast(ReadGate.NAME, gate);
         // OptionalSslHandler: a plaintext client still gets a decoded request and an answer saying what to do,

@@ -159,6 +159,21 @@ class SheepTlsTest {
     }
 
     @Test
+    void aConnectionThatNeverProvesWhoItIsIsClosed() throws Exception {
+        FakeSheep sheep = new FakeSheep();
+        Credentials node = keys.issue("node 127.0.0.1:2", Role.NODE.label(), Instant.now().minusSeconds(60),
+                Duration.ofHours(1));
+        try (SheepServer strict = new SheepServer(SheepServerConfig.of("127.0.0.1", 0).withLimits(
+                SheepServerConfig.DEFAULT_LIMITS.withHandshakeTimeout(Duration.ofMillis(300))), sheep, sheep, null,
+                Optional.of(new TlsContexts(node).server()));
+             java.net.Socket silent = new java.net.Socket("127.0.0.1", strict.start())) {
+            silent.setSoTimeout(30_000);
+            // the server closes it: end of stream, not the 30 s read timeout
+            assertThat(silent.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aServerWithoutANodeCertificateIsNotTrusted() throws Exception {
         FakeSheep sheep = new FakeSheep();
         Credentials impostor = keys.issue("admin-as-server", "admin", Instant.now().minusSeconds(60),
