@@ -71,10 +71,15 @@ final class RoleTrustManager extends X509ExtendedTrustManager {
         return why;
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    /** One of the JDK's checks, run before the role is. */
+    @FunctionalInterface
+    private interface PkixCheck {
+        void run() throws CertificateException;
+    }
+
+    private void verify(X509Certificate[] chain, PkixCheck pkixCheck) throws CertificateException {
         try {
-            pkix.checkClientTrusted(chain, authType);
+            pkixCheck.run();
         } catch (CertificateException e) {
             throw refused(chain, e);
         }
@@ -82,57 +87,37 @@ final class RoleTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        try {
-            pkix.checkServerTrusted(chain, authType);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
-        checkRole(chain);
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain, () -> pkix.checkClientTrusted(chain, authType));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        try {
-            pkix.checkClientTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
-        checkRole(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        try {
-            pkix.checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
-        checkRole(chain);
+        verify(chain, () -> pkix.checkClientTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        try {
-            pkix.checkClientTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
-        checkRole(chain);
+        verify(chain, () -> pkix.checkClientTrusted(chain, authType, engine));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain, () -> pkix.checkServerTrusted(chain, authType));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        verify(chain, () -> pkix.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        try {
-            pkix.checkServerTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refused(chain, e);
-        }
-        checkRole(chain);
+        verify(chain, () -> pkix.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
