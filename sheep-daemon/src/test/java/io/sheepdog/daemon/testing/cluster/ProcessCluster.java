@@ -84,7 +84,7 @@ public final class ProcessCluster extends AbstractTestCluster {
         }
         var builder = SheepProcess.builder(b.dir.resolve("node" + node)).ports(ports[node][0], ports[node][1])
                 .zone(b.zoneOf(node)).readyTimeout(b.awaitTimeout)
-                .daemonArgs(b.daemonArgs.toArray(String[]::new));
+                .daemonArgs(b.daemonArgs.toArray(String[]::new)).jvmArgs(b.jvmArgs.toArray(String[]::new));
         if (b.network != null) {
             builder.host(b.network.host(node)).launcher(b.network.launcher(node)).joinAddresses(otherAddresses);
         } else {

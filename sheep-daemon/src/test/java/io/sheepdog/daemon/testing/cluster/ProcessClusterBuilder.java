@@ -10,6 +10,7 @@ import java.util.Set;
 public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClusterBuilder> {
     String readPolicy;
     final List<String> daemonArgs = new ArrayList<>();
+    final List<String> jvmArgs = new ArrayList<>();
     final Set<Integer> gateways = new HashSet<>();
     NodeNetwork network;
 
@@ -39,6 +40,12 @@ public final class ProcessClusterBuilder extends TestClusterBuilder<ProcessClust
     /** Extra options of every daemon (for example "--debug"). */
     public ProcessClusterBuilder daemonArgs(String... args) {
         daemonArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /** Extra JVM options of every daemon, after {@link io.sheepdog.daemon.testing.process.SheepProcessBuilder}'s. */
+    public ProcessClusterBuilder jvmArgs(String... args) {
+        jvmArgs.addAll(List.of(args));
         return this;
     }
 
