@@ -19,21 +19,28 @@ public final class CaseSender implements FuzzLoop.Sender {
     private final String host;
     private final int port;
     private final boolean nbdSession;
+    private final HostileConnection.Drain drain;
 
-    private CaseSender(String host, int port, boolean nbdSession) {
+    private CaseSender(String host, int port, boolean nbdSession, HostileConnection.Drain drain) {
         this.host = host;
         this.port = port;
         this.nbdSession = nbdSession;
+        this.drain = drain;
     }
 
-    /** Sends the bytes at once (the server's greeting, if any, is drained with the rest). */
+    /** Sends the bytes at once (the server's greeting, if any, is discarded with the rest of its answers). */
     public static CaseSender raw(String host, int port) {
-        return new CaseSender(host, port, false);
+        return new CaseSender(host, port, false, HostileConnection.Drain.DISCARD);
+    }
+
+    /** Sends the bytes at once; the server's answers go to {@code drain}. */
+    public static CaseSender raw(String host, int port, HostileConnection.Drain drain) {
+        return new CaseSender(host, port, false, drain);
     }
 
     /** Sends the preamble as an NBD handshake and waits for GO's acknowledgement first. */
     public static CaseSender afterNbdHandshake(String host, int port) {
-        return new CaseSender(host, port, true);
+        return new CaseSender(host, port, true, HostileConnection.Drain.DISCARD);
     }
 
     @Override
@@ -50,7 +57,7 @@ public final class CaseSender implements FuzzLoop.Sender {
             conn.close();
             throw e;
         }
-        conn.startDraining();
+        conn.startDraining(drain);
         conn.send(c.bytes(), WRITE_TIMEOUT);
         return conn.finish(c.halfClose(), c.halfClose() ? CLOSE_WAIT : LINGER);
     }

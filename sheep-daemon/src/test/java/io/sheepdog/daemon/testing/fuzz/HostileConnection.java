@@ -11,12 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One loopback connection of a fuzzer. It may first talk to the server in order ({@link #in()}, for a greeting or a
- * valid handshake); then {@link #startDraining()} reads and discards everything the server sends on a thread of its
- * own, so that replies never fill the socket buffers and stall the server, and so that the connection notices when
+ * valid handshake); then {@link #startDraining} reads everything the server sends on a thread of its own, so that replies never fill the socket buffers and stall the server, and so that the connection notices when
  * the server closes it. The server closing a hostile connection, at any point, is a fine outcome: the fuzzer simply
  * opens the next one.
  */
@@ -31,6 +29,21 @@ public final class HostileConnection implements AutoCloseable {
         STALLED
     }
 
+    /** What the drainer does with the server's bytes: reads them until end of stream. */
+    @FunctionalInterface
+    public interface Drain {
+        /** Discards everything. */
+        Drain DISCARD = in -> {
+            byte[] buf = new byte[64 * 1024];
+            while (in.read(buf) >= 0) {
+                // nothing to keep
+            }
+        };
+
+        /** Reads {@code in} to its end; returns normally at end of stream. */
+        void read(InputStream in) throws IOException;
+    }
+
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hostile-write-watchdog");
         t.setDaemon(true);
@@ -40,7 +53,6 @@ public final class HostileConnection implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final AtomicLong received = new AtomicLong();
     private Thread drainer;
     private volatile boolean serverClosed;
     private volatile boolean stalled;
@@ -69,7 +81,7 @@ public final class HostileConnection implements AutoCloseable {
         }
     }
 
-    /** The server's bytes, for the in-order phase before {@link #startDraining()}. */
+    /** The server's bytes, for the in-order phase before {@link #startDraining}. */
     public DataInputStream in() {
         return in;
     }
@@ -80,21 +92,17 @@ public final class HostileConnection implements AutoCloseable {
         out.flush();
     }
 
-    /** From now on a thread reads and discards whatever the server sends, until it closes or this does. */
-    public void startDraining() {
-        drainer = new Thread(this::drain, "hostile-drain-" + socket.getLocalPort());
+    /** From now on a thread reads whatever the server sends with {@code drain}, until it closes or this does. */
+    public void startDraining(Drain drain) {
+        drainer = new Thread(() -> drain(drain), "hostile-drain-" + socket.getLocalPort());
         drainer.setDaemon(true);
         drainer.start();
     }
 
-    private void drain() {
-        byte[] buf = new byte[64 * 1024];
+    private void drain(Drain drain) {
         try {
             socket.setSoTimeout(0);
-            InputStream s = socket.getInputStream();
-            for (int n; (n = s.read(buf)) >= 0; ) {
-                received.addAndGet(n);
-            }
+            drain.read(socket.getInputStream());
             serverClosed = true;
         } catch (IOException e) {
             // A reset from the server, or this side closed the socket; only the former counts as the server's.
@@ -140,11 +148,6 @@ public final class HostileConnection implements AutoCloseable {
         boolean byServer = serverClosed;
         close();
         return stalled ? Outcome.STALLED : byServer ? Outcome.CLOSED_BY_SERVER : Outcome.CLOSED_BY_CLIENT;
-    }
-
-    /** Bytes the drainer read from the server. */
-    public long received() {
-        return received.get();
     }
 
     private void closeQuietly() {

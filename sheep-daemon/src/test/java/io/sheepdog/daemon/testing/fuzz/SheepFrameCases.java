@@ -38,7 +38,8 @@ public final class SheepFrameCases implements FuzzLoop.Generator {
 
     /**
      * @param scratchVids  ids of the scratch VDIs, whose objects the cases aim at
-     * @param scratchNames their names, for JSON requests
+     * @param scratchNames their names, for JSON requests; the first is kept (never deleted, snapshotted or rolled
+     *                     back, {@link SheepFrameGuard}) so that the data path always has a live target
      * @param scratchSize  their size
      * @param epoch        the cluster's epoch, which peer requests must carry to be served
      * @param knownVid     the known VDI's id, which no case may name
@@ -50,7 +51,7 @@ public final class SheepFrameCases implements FuzzLoop.Generator {
         this.scratchSize = scratchSize;
         this.epoch = epoch;
         this.payloads = new SheepPayloads(scratchNames);
-        this.guard = new SheepFrameGuard(knownVid, knownName, 64);
+        this.guard = new SheepFrameGuard(knownVid, knownName, scratchNames.get(0), 64);
     }
 
     @Override

@@ -16,21 +16,27 @@ import java.util.Set;
  *       valid peer write to the known VDI's object would change its data legitimately;</li>
  *   <li>carries the known VDI's name in its payload (a JSON control request on it);</li>
  *   <li>makes a VDI or snapshot (create, snapshot, clone) once the run's growth budget is spent: each adds a 4 MiB
- *       inode to the store and an entry to the VDI table, growth that is real but not a leak.</li>
+ *       inode to the store and an entry to the VDI table, growth that is real but not a leak;</li>
+ *   <li>deletes, snapshots or rolls back the kept scratch VDI (its JSON name in the payload): each gives its name
+ *       another id, and the cases, drawn without asking the daemon, would aim at a gone or read-only id from then
+ *       on; the other scratch VDIs get no such protection.</li>
  * </ul>
  */
 final class SheepFrameGuard {
     static final Set<Opcode> CLUSTER_WIDE = EnumSet.of(Opcode.CLUSTER_SHUTDOWN, Opcode.CLUSTER_FORMAT,
             Opcode.CLUSTER_RECOVER_FORCE);
     static final Set<Opcode> GROWING = EnumSet.of(Opcode.VDI_CREATE, Opcode.VDI_SNAPSHOT, Opcode.VDI_CLONE);
+    static final Set<Opcode> RENAMING = EnumSet.of(Opcode.VDI_DELETE, Opcode.VDI_SNAPSHOT, Opcode.VDI_ROLLBACK);
 
     private final int knownVid;
     private final byte[] knownName;
+    private final byte[] keptJsonName;
     private int growthLeft;
 
-    SheepFrameGuard(int knownVid, String knownName, int growthBudget) {
+    SheepFrameGuard(int knownVid, String knownName, String keptScratch, int growthBudget) {
         this.knownVid = knownVid;
         this.knownName = knownName.getBytes(StandardCharsets.UTF_8);
+        this.keptJsonName = ("\"" + keptScratch + "\"").getBytes(StandardCharsets.UTF_8);
         this.growthLeft = growthBudget;
     }
 
@@ -46,6 +52,10 @@ final class SheepFrameGuard {
             }
             if (Bytes.contains(bytes, f.payloadOffset(), f.payloadOffset() + f.payloadLength(), knownName)) {
                 return Optional.of(f.opcode() + " names the known VDI in its payload");
+            }
+            if (RENAMING.contains(f.opcode()) && Bytes.contains(bytes, f.payloadOffset(),
+                    f.payloadOffset() + f.payloadLength(), keptJsonName)) {
+                return Optional.of(f.opcode() + " names the kept scratch VDI");
             }
             if (GROWING.contains(f.opcode())) {
                 growth++;

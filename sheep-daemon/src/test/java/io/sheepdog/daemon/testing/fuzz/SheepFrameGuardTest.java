@@ -26,7 +26,7 @@ class SheepFrameGuardTest {
     }
 
     private static SheepFrameGuard guard() {
-        return new SheepFrameGuard(KNOWN_VID, "known", 1);
+        return new SheepFrameGuard(KNOWN_VID, "known", "kept", 1);
     }
 
     @Test
@@ -61,6 +61,10 @@ class SheepFrameGuardTest {
         byte[] create = frame(Opcode.VDI_CREATE, 0, 0, "\"other\"".getBytes(StandardCharsets.UTF_8));
         assertThat(g.refuse(create)).isEmpty();
         assertThat(g.refuse(create)).contains("the growth budget is spent");
+        assertThat(guard().refuse(frame(Opcode.VDI_DELETE, 0, 0, "\"kept\"".getBytes(StandardCharsets.UTF_8))))
+                .isPresent();
+        assertThat(guard().refuse(frame(Opcode.VDI_DELETE, 0, 0, "\"other\"".getBytes(StandardCharsets.UTF_8))))
+                .isEmpty();
     }
 
     @Test
