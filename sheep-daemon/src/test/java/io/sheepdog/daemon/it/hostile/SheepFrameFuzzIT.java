@@ -34,7 +34,8 @@ class SheepFrameFuzzIT {
         SheepResponseTally answers = new SheepResponseTally();
         FuzzLoop.Report r = new FuzzLoop("SheepFrameFuzzIT", settings, DAEMON.health()).run(cases,
                 CaseSender.raw(DAEMON.endpoint().host(), DAEMON.endpoint().port(), answers));
-        System.out.println("SheepFrameFuzzIT: responses " + answers.snapshot());
+        System.out.println("SheepFrameFuzzIT: responses " + answers.snapshot() + "; UNKNOWN results say "
+                + answers.unknownMessages());
         assertThat(r.refused()).as("connections the daemon refused: %s", r).isZero();
         // The cases reach the handlers and get through their checks, in every kind of operation.
         for (Opcode.Kind kind : Opcode.Kind.values()) {

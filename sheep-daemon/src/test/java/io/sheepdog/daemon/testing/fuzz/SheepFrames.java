@@ -53,10 +53,11 @@ final class SheepFrames {
      *
      * @param opcode        the operation
      * @param arg0          its first argument (oid or vid)
+     * @param arg1          its second argument (offset, or a flag such as VDI_FREEZE's)
      * @param payloadOffset where its payload starts in the walked bytes
      * @param payloadLength how long it is
      */
-    record Dispatched(Opcode opcode, long arg0, int payloadOffset, int payloadLength) {
+    record Dispatched(Opcode opcode, long arg0, long arg1, int payloadOffset, int payloadLength) {
     }
 
     private SheepFrames() {
@@ -87,8 +88,8 @@ final class SheepFrames {
             int opcode = b.get(at + SheepProtocol.OFFSET_OPCODE) & 0xff;
             int flags = b.getShort(at + SheepProtocol.OFFSET_FLAGS) & 0xffff;
             if (Opcode.isKnown(opcode) && (flags & ~SheepProtocol.REQUEST_FLAGS_MASK) == 0) {
-                out.add(new Dispatched(Opcode.valueOf(opcode), b.getLong(at + SheepProtocol.OFFSET_ARG0), payloadAt,
-                        (int) length));
+                out.add(new Dispatched(Opcode.valueOf(opcode), b.getLong(at + SheepProtocol.OFFSET_ARG0),
+                        b.getLong(at + SheepProtocol.OFFSET_ARG1), payloadAt, (int) length));
             }
             at = payloadAt + (int) length;
         }

@@ -8,7 +8,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,7 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
  * validation into the store, rather than all dying at the first header check. Used as a connection's drain.
  */
 public final class SheepResponseTally implements HostileConnection.Drain {
+    private static final int MESSAGES_KEPT = 8;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** The first messages of UNKNOWN results: an internal fault the daemon did not type, worth reading. */
+    private final Set<String> unknownMessages = ConcurrentHashMap.newKeySet();
 
     @Override
     public void read(InputStream stream) throws IOException {
@@ -40,7 +45,12 @@ public final class SheepResponseTally implements HostileConnection.Drain {
             String kind = Opcode.isKnown(opcode) ? Opcode.valueOf(opcode).kind().name() : "UNKNOWN_OP";
             ResultCode result = ResultCode.valueOf(h.getInt(SheepProtocol.OFFSET_RESULT));
             counts.computeIfAbsent(kind + " " + result, k -> new LongAdder()).increment();
-            in.skipNBytes(Integer.toUnsignedLong(h.getInt(SheepProtocol.OFFSET_PAYLOAD_LENGTH)));
+            long length = Integer.toUnsignedLong(h.getInt(SheepProtocol.OFFSET_PAYLOAD_LENGTH));
+            if (result == ResultCode.UNKNOWN && length <= 4096 && unknownMessages.size() < MESSAGES_KEPT) {
+                unknownMessages.add(kind + ": " + new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
+            } else {
+                in.skipNBytes(length);
+            }
         }
     }
 
@@ -48,6 +58,11 @@ public final class SheepResponseTally implements HostileConnection.Drain {
     public long count(Opcode.Kind kind, ResultCode result) {
         LongAdder a = counts.get(kind.name() + " " + result);
         return a == null ? 0 : a.sum();
+    }
+
+    /** The first few messages of UNKNOWN results. */
+    public Set<String> unknownMessages() {
+        return Set.copyOf(unknownMessages);
     }
 
     /** Every count so far, sorted by key. */
