@@ -383,13 +383,18 @@ public final class VdiIo {
                 .whenComplete((v, e) -> copy.release());
     }
 
-    /** Sets a map entry in memory at once and persists it in the inode object's turn; undone if that fails. */
+    /**
+     * Sets a map entry in memory at once and persists it in the inode object's turn; undone if that fails. The value
+     * persisted is {@code dataVid}, not what memory holds when the turn comes: a read relearning the entry outside
+     * the object's turn may meanwhile have put back an older persisted value (MapEntryRaceTest), and writing that
+     * would map an object a discard is about to remove.
+     */
     private CompletableFuture<Void> setMap(Inode inode, int index, int dataVid, boolean fua) {
         int previous = inode.dataVid(index);
         inode.setDataVid(index, dataVid);
         long inodeOid = ObjectId.inode(inode.vid());
         return serializer.submit(inodeOid, () -> gateway.write(inodeOid, InodeLayout.mapEntryOffset(index),
-                        InodeCodec.encodeMapEntry(inode.dataVid(index)), WriteMode.EXISTING, fua))
+                        InodeCodec.encodeMapEntry(dataVid), WriteMode.EXISTING, fua))
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         inode.setDataVid(index, previous);
