@@ -60,12 +60,13 @@ bench_free_base() {
     sd_die "found no free port range after 50 tries"
 }
 
-# bench_start_cluster DIR NODES COPIES VDI SIZE LOG: starts a cluster with start-sheepdog in DIR (on free ports),
-# formats it with COPIES, creates VDI (unless '') of SIZE, and registers its stop. Sets BENCH_PORT (sheep port of
-# node 0) and BENCH_NBD_PORT (NBD port of node 0). A port taken by another program between the check and the
-# start is retried with other ports.
+# bench_start_cluster DIR NODES COPIES VDI SIZE LOG [OPTION...]: starts a cluster with start-sheepdog in DIR (on
+# free ports), formats it with COPIES, creates VDI (unless '') of SIZE, and registers its stop; the OPTIONs (like
+# --keys) go to start-sheepdog. Sets BENCH_PORT (sheep port of node 0) and BENCH_NBD_PORT (NBD port of node 0). A
+# port taken by another program between the check and the start is retried with other ports.
 bench_start_cluster() {
     local dir=$1 nodes=$2 copies=$3 vdi=$4 size=$5 log=$6 try
+    shift 6
     for ((try = 1; try <= 3; try++)); do
         BENCH_PORT=$(bench_free_base 20000 "$nodes" 0 "$SD_MEMBERSHIP_OFFSET" "$SD_FD_OFFSET")
         BENCH_NBD_PORT=$(bench_free_base 12000 "$nodes" 0)
@@ -73,7 +74,7 @@ bench_start_cluster() {
         bench_on_exit bench_keep_logs "$dir" "$(dirname "$log")/$(basename "$dir")"
         bench_on_exit "$SHEEPDOG_ROOT/scripts/stop-sheepdog" --dir "$dir" --timeout 20
         if "$SHEEPDOG_ROOT/scripts/start-sheepdog" --dir "$dir" --nodes "$nodes" --copies "$copies" \
-                --vdi "$vdi" --size "$size" --port-base "$BENCH_PORT" --nbd-port-base "$BENCH_NBD_PORT" \
+                --vdi "$vdi" --size "$size" --port-base "$BENCH_PORT" --nbd-port-base "$BENCH_NBD_PORT" "$@" \
                 >>"$log" 2>&1; then
             return 0
         fi
@@ -108,6 +109,18 @@ bench_cluster_pids() {
 bench_rss_mib() {
     awk '/^VmRSS:/ { printf "%.0f", $2 / 1024; found = 1 } END { if (!found) printf "-" }' "/proc/$1/status" 2>/dev/null \
         || printf -- '-'
+}
+
+# bench_tcp_bytes PORT... -> "CONNECTIONS BYTES": the established TCP connections on this host with an end on one
+# of the PORTs, and the bytes their sockets have received so far (both directions of each connection: on loopback
+# both ends are local, and every byte is received by one of them). A connection closed meanwhile is not counted.
+bench_tcp_bytes() {
+    ss -tinH state established 2>/dev/null | awk -v ports=" $* " '
+        function port(a) { sub(/.*:/, "", a); return a }
+        /^[^ \t]/ { lp = port($3); pp = port($4); keep = index(ports, " " lp " ") || index(ports, " " pp " ")
+                    if (keep) conn[lp < pp ? lp "-" pp : pp "-" lp] = 1; next }
+        keep && match($0, /bytes_received:[0-9]+/) { bytes += substr($0, RSTART + 15, RLENGTH - 15) }
+        END { n = 0; for (c in conn) n++; printf "%d %.0f", n, bytes }'
 }
 
 # bench_wait_nbd URI SECONDS: waits until an NBD server answers at URI.

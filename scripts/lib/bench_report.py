@@ -14,11 +14,14 @@ SERVERS = [
     ("qemu-nbd", "qemu-nbd"),
     ("sheep1", "sheep 1 node c=1"),
     ("sheep3", "sheep 3 nodes c=3"),
+    ("sheep3-tls", "sheep 3 nodes c=3 TLS"),
     ("nbdkit-memory", "nbdkit memory"),
 ]
 WORKLOADS = ["seqwrite-1m-qd8", "seqread-1m-qd8", "randread-4k-qd1", "randread-4k-qd32",
              "randwrite-4k-qd1", "randwrite-4k-qd32"]
 REFERENCE = "qemu-nbd"
+# (server, the server it is also compared with, column label): the same cluster with and without keys.
+PAIRS = [("sheep3-tls", "sheep3", "TLS / plain")]
 # (server, workload, reference server, minimum ratio): the targets of the benchmark issue.
 NBD_TARGETS = [("sheep1", w, "qemu-nbd", 1.0) for w in WORKLOADS] + [
     ("sheep1", "randread-4k-qd32", "nbdkit-memory", 0.8),
@@ -67,6 +70,8 @@ def nbd(results):
         mib_s = int(row["bytes"]) / 1048576 / float(row["seconds"])
         copies.setdefault((row["server"], row["direction"]), []).append(mib_s)
     present = [(s, label) for s, label in SERVERS if any(k[0] == s for k in list(runs) + list(copies))]
+    names = [s for s, _ in present]
+    pairs = {s: (other, label) for s, other, label in PAIRS if s in names and other in names}
 
     def med(table, key):
         return statistics.median(table[key]) if table.get(key) else None
@@ -83,6 +88,8 @@ def nbd(results):
             head.append("ratio")
         if s == "nbdkit-memory":
             head.append("sheep1 / nbdkit")
+        if s in pairs:
+            head.append(pairs[s][1])
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     rows = [(w, metric(w)[1], lambda s, w=w: med(runs, (s, w))) for w in WORKLOADS]
@@ -97,10 +104,13 @@ def nbd(results):
                 cells.append(fmt_ratio(ratio(v, ref)))
             if s == "nbdkit-memory":
                 cells.append(fmt_ratio(ratio(value("sheep1"), v)))
+            if s in pairs:
+                cells.append(fmt_ratio(ratio(v, value(pairs[s][0]))))
         print("| " + " | ".join(cells) + " |")
     print()
-    print("Medians over %d round(s); ratio = this server / qemu-nbd; sheep1 / nbdkit = the 1-node cluster / nbdkit memory."
-          % max([len(v) for v in runs.values()] or [0]))
+    print("Medians over %d round(s); ratio = this server / qemu-nbd; sheep1 / nbdkit = the 1-node cluster / nbdkit memory%s."
+          % (max([len(v) for v in runs.values()] or [0]),
+             "; TLS / plain = sheep3-tls / sheep3" if pairs else ""))
     print()
 
     print("Per round (the spread behind each median):")
@@ -128,6 +138,22 @@ def nbd(results):
             cells = [next((r["rss_mib"] for r in rss if (r["server"], r["node"], r["when"]) == (server, node, w)),
                           "-") for w in whens]
             print("| %s | %s | %s |" % (server, node, " | ".join(cells)))
+        print()
+
+    traffic = read_tsv(os.path.join(results, "traffic.tsv"))
+    if traffic:
+        # What each cluster's connections carried during the run: "after the run" minus "after start".
+        by = {(r["server"], r["channel"], r["when"]): r for r in traffic}
+        print("TCP traffic of each cluster during the run, by the port its connections go to (sheep: peer "
+              "operations; membership: JGroups; bytes received by both ends, connections open at the end):")
+        print()
+        print("| server | channel | connections | MiB |")
+        print("|---|---|---|---|")
+        for server, channel in dict.fromkeys((r["server"], r["channel"]) for r in traffic):
+            start, end = by.get((server, channel, "after start")), by.get((server, channel, "after the run"))
+            if start and end:
+                delta = (int(end["bytes"]) - int(start["bytes"])) / 1048576
+                print("| %s | %s | %s | %s |" % (server, channel, end["connections"], "%.2f" % delta))
         print()
 
     print("Targets:")

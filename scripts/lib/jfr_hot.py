@@ -13,6 +13,8 @@ import sys
 
 # Areas, by the first frame from the top of the stack that matches; order matters (first match wins).
 AREAS = [
+    # JDK TLS (SSLEngine records, AES-GCM): these never call back into the pipeline, unlike Netty's SslHandler.
+    ("TLS (JDK SSLEngine, AES-GCM)", ("sun.security.ssl.", "com.sun.crypto.provider.", "javax.crypto.")),
     ("CRC32C checksums", ("java.util.zip.CRC32C",)),
     ("RocksDB (JNI)", ("org.rocksdb.",)),
     ("file I/O (JDK)", ("sun.nio.ch.FileChannelImpl", "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.IOUtil")),
