@@ -69,7 +69,8 @@ public final class Collie {
             description = {"Key to authenticate with, for a cluster whose sheep run with --keys: a directory made by "
                     + "'collie key create' or 'collie cluster keygen' (env SHEEPDOG_KEY; default: "
                     + KeyLocation.USER_DEFAULT + " or " + KeyLocation.SYSTEM_DEFAULT + " if there).",
-                "Without a key collie talks plaintext, which only a sheep without keys accepts."})
+                "Without a key (or with --key none) collie talks plaintext, which only a sheep without keys "
+                    + "accepts."})
     private Path key;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,

@@ -12,10 +12,13 @@ import java.util.Optional;
 /**
  * Where collie finds its key, the way {@code ceph} finds a keyring: {@code --key DIR}, else {@code SHEEPDOG_KEY},
  * else {@value #USER_DEFAULT} under the home directory, else {@value #SYSTEM_DEFAULT}; none of them: plaintext.
+ * {@code --key none} is plaintext whatever else is there (a sheep without keys, with a key file lying around).
  */
 final class KeyLocation {
     static final String USER_DEFAULT = "~/.sheepdog/key";
     static final String SYSTEM_DEFAULT = "/etc/sheepdog/key";
+    /** The {@code --key} value that means no key. */
+    static final String NONE = "none";
 
     private KeyLocation() {
     }
@@ -26,6 +29,9 @@ final class KeyLocation {
      * @throws CollieException NOT_AUTHORIZED if the key cannot be used (missing file, expired, not signed by its CA)
      */
     static Optional<SslContext> load(Path given, CollieIo io) throws CollieException {
+        if (given != null && given.toString().equals(NONE)) {
+            return Optional.empty();
+        }
         Optional<Path> dir = Optional.ofNullable(given).or(KeyLocation::found);
         if (dir.isEmpty()) {
             return Optional.empty();

@@ -72,6 +72,14 @@ class KeyCommandsTest {
     }
 
     @Test
+    void keyNoneIsPlaintext() {
+        try (CollieHarness sheep = new CollieHarness()) {
+            Result r = sheep.run("--key", "none", "node", "list");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+        }
+    }
+
+    @Test
     void aMissingKeyIsNotAuthorizedBeforeAnyConnection() {
         Result r = collie("--key", dir.resolve("nowhere").toString(), "-p", "1", "node", "list");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.NOT_AUTHORIZED);
