@@ -1,11 +1,15 @@
 package io.sheepdog.daemon.vdi;
 
-import io.sheepdog.membership.meta.VdiEntry;
 import static io.sheepdog.daemon.vdi.InodeLayout.*;
 
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.membership.meta.VdiEntry;
+import io.sheepdog.store.ObjectId;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
 
 /** Encodes and decodes inode objects laid out as {@link InodeLayout} describes. */
 public final class InodeCodec {
@@ -68,12 +72,20 @@ public final class InodeCodec {
                 tag, b.getInt(base + PARENT_OFFSET));
     }
 
-    /** Decodes {@code count} map entries. */
+    /**
+     * Decodes {@code count} map entries. Called where inode reads complete: an entry that is no VDI id (a damaged
+     * inode object) fails with a CompletionException of EIO naming it, rather than an IllegalArgumentException
+     * later, where the object id is built, which clients would see as an unknown error.
+     */
     public static int[] decodeMap(ByteBuffer map, int count) {
         ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int[] m = new int[count];
         for (int i = 0; i < count; i++) {
             m[i] = b.getInt(b.position() + i * MAP_ENTRY_SIZE);
+            if (m[i] < 0 || m[i] > ObjectId.MAX_VDI_ID) {
+                throw new CompletionException(new SheepException(ResultCode.EIO, "damaged inode: map entry " + i
+                        + " holds " + Integer.toUnsignedString(m[i], 16) + ", which is no VDI id"));
+            }
         }
         return m;
     }

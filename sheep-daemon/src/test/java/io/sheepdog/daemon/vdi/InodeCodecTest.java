@@ -1,14 +1,27 @@
 package io.sheepdog.daemon.vdi;
 
-import io.sheepdog.membership.meta.VdiEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sheepdog.daemon.api.ResultCode;
+import io.sheepdog.daemon.api.SheepException;
+import io.sheepdog.membership.meta.VdiEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 class InodeCodecTest {
+
+    @Test
+    void aMapEntryThatIsNoVdiIdIsAnEioNamingIt() {
+        ByteBuffer map = ByteBuffer.allocate(3 * InodeLayout.MAP_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        map.putInt(0, 0xa03907).putInt(4, 0).putInt(8, 0x7f000001);
+        assertThat(InodeCodec.decodeMap(map.duplicate(), 2)).containsExactly(0xa03907, 0);
+        assertThatThrownBy(() -> InodeCodec.decodeMap(map, 3)).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(SheepException.class).hasMessageContaining("map entry 2 holds 7f000001")
+                .satisfies(e -> assertThat(((SheepException) e).result()).isEqualTo(ResultCode.EIO));
+    }
 
     @Test
     void headerRoundTrips() {
