@@ -44,8 +44,7 @@ final class VdiDiffContexts implements MetaContextSource {
         if (!query.isEmpty() && !query.startsWith(NAMESPACE)) {
             return List.of();
         }
-        // Called on the NBD event loop (LIST/SET_META_CONTEXT): this node's state, no read barrier.
-        Optional<VdiEntry> export = vdis.exportEntryLocal(exportName);
+        Optional<VdiEntry> export = vdis.exportEntry(exportName);
         if (export.isEmpty()) {
             return List.of();
         }

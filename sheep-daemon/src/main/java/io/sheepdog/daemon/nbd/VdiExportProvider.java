@@ -135,7 +135,7 @@ public final class VdiExportProvider implements ExportProvider {
         return list().stream().filter(e -> who.mayOpen(baseVdi(e.name()))).toList();
     }
 
-    /** From this node's committed metadata ({@link VdiService#listLocal}): answered at once, on the event loop. */
+    /** From the metadata after the read barrier, without inode reads ({@link VdiService#listLocal}). */
     @Override
     public List<ExportDescription> list() {
         return vdis.listLocal().stream().flatMap(VdiExportProvider::describe).toList();

@@ -215,11 +215,6 @@ public final class VdiService implements VdiOps, MetadataListener {
         return exportEntry(synced(), exportName);
     }
 
-    /** {@link #exportEntry(String)} from this node's committed state, without the barrier: answers at once. */
-    public Optional<VdiEntry> exportEntryLocal(String exportName) {
-        return exportEntry(metadata.state(), exportName);
-    }
-
     private static Optional<VdiEntry> exportEntry(MetadataState state, String exportName) {
         Optional<VdiEntry> entry = state.workingVdi(exportName);
         int at = exportName.lastIndexOf('@');
@@ -356,12 +351,11 @@ public final class VdiService implements VdiOps, MetadataListener {
     }
 
     /**
-     * Every VDI as this node's committed metadata has it, without usage figures: no read barrier and no inode read,
-     * so it answers at once (NBD_OPT_LIST on an event loop). A VDI created through another node a moment ago may be
-     * missing; opening it by name waits for the barrier.
+     * Every VDI after the read barrier (so one created through another node a moment ago is there), without usage
+     * figures: no inode is read, so NBD_OPT_LIST waits at most the barrier, not an inode load per VDI.
      */
     public List<VdiInfo> listLocal() {
-        MetadataState state = metadata.state();
+        MetadataState state = synced();
         if (state.formatRecord().isEmpty()) {
             return List.of();
         }
